@@ -1,0 +1,70 @@
+"""The registry of actions a `do:` step may run.
+
+An action changes the state it is given (a private copy) and returns what to
+say. The linter checks that a flow names only actions found here, with the
+arguments they need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dialogs import messages
+from dialogs.flowset import FlowSet
+from dialogs.outputs import Handoff, Message, Output, Plan, Text
+from dialogs.schema import Do, Flow
+from dialogs.state import State
+
+
+@dataclass(frozen=True)
+class ActionCall:
+    flows: FlowSet
+    flow: Flow
+    step: Do
+
+
+ActionFn = Callable[[State, ActionCall], list[Output]]
+
+
+def mark_done(state: State, call: ActionCall) -> list[Output]:
+    domain = str(call.step.args.get("domain") or call.flow.domain)
+    item = str(call.step.args["item"])
+    items = state.done.setdefault(domain, [])
+    if item not in items:
+        items.append(item)
+    return []
+
+
+def ask_counsellor(state: State, call: ActionCall) -> list[Output]:
+    reason = str(call.step.args.get("reason") or f"{call.flow.id}/{call.step.id}")
+    return [Handoff(reason=reason), Text(Message(messages.HANDOFF_SENT))]
+
+
+def show_plan(state: State, call: ActionCall) -> list[Output]:
+    return [plan_of(state, call.flows)]
+
+
+def plan_of(state: State, flows: FlowSet) -> Plan:
+    """What is done and left in each domain, from the flows' `mark_done` steps."""
+    by_domain: dict[str, list[tuple[Message, bool]]] = {d: [] for d in messages.DOMAINS}
+    for entry in flows.plan_items():
+        done = state.is_done(entry.domain, entry.item)
+        by_domain.setdefault(entry.domain, []).append((Message(entry.title), done))
+    return Plan(domains=tuple((d, tuple(items)) for d, items in by_domain.items()))
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    run: ActionFn
+    required: frozenset[str] = frozenset()
+    allowed: frozenset[str] = frozenset()
+
+
+REGISTRY: dict[str, ActionSpec] = {
+    "mark_done": ActionSpec(mark_done, frozenset({"item"}), frozenset({"item", "domain"})),
+    "ask_counsellor": ActionSpec(ask_counsellor, allowed=frozenset({"reason"})),
+    "show_plan": ActionSpec(show_plan),
+    "go_home": ActionSpec(lambda state, call: []),
+}
+"""`go_home` is carried out by the engine itself: it resets the stack."""

@@ -1,0 +1,321 @@
+"""The interpreter: `step(flows, state, event, context) -> (state, outputs)`.
+
+Pure: no clock, no I/O, no channel. The state given is never changed; a new
+one is returned. Any event on any state gives a valid state and never raises
+(see the property tests in `tests/dialogs/test_engine_properties.py`).
+"""
+
+from __future__ import annotations
+
+from dialogs import answers, messages
+from dialogs.actions import REGISTRY, ActionCall
+from dialogs.events import Context, Event, Pressed, Said, System
+from dialogs.flowset import FlowSet
+from dialogs.outputs import Handoff, Output, Prompt, Text
+from dialogs.render import message, pick, prompt_of
+from dialogs.schema import (
+    END,
+    WAITING_KINDS,
+    Ask,
+    Branch,
+    Call,
+    Checklist,
+    Choose,
+    Condition,
+    Do,
+    Flow,
+    Say,
+    SetValues,
+    Step,
+)
+from dialogs.state import Frame, State
+
+MAX_AUTO_STEPS = 200
+MISSES_BEFORE_HELP = 3
+MENU, HELP, DONE, TICK = "menu", "help", "done", "tick:"
+
+
+def step(
+    flows: FlowSet, state: State, event: Event, context: Context
+) -> tuple[State, list[Output]]:
+    """Run one event through the conversation."""
+    new = state.model_copy(deep=True)
+    out: list[Output] = []
+    _recover(flows, new, out)
+    if isinstance(event, System):
+        _system(flows, new, event, out)
+    elif _is_global(event, messages.MENU_WORDS, MENU) and new.started:
+        new.misses = 0
+        _go_home_silently(flows, new)
+        _run(flows, new, out)
+    elif _is_global(event, messages.HELP_WORDS, HELP):
+        _help(flows, new, out)
+    elif not new.started:
+        _go_home(flows, new, out)
+    elif isinstance(event, Pressed) and event.seq != new.seq:
+        return new, [*out, Text(message(messages.CLOSED, new)), *_reprompt(flows, new)]
+    else:
+        _answer(flows, new, event, context, out)
+    return new, out
+
+
+def current_prompt(flows: FlowSet, state: State) -> Prompt | None:
+    """The question now open, as it was last shown (same `seq`), or None."""
+    copy = state.model_copy(deep=True)
+    _recover(flows, copy, [])
+    prompts = _reprompt(flows, copy)
+    return prompts[0] if prompts else None
+
+
+def recover(flows: FlowSet, state: State) -> tuple[State, list[Output]]:
+    """The state with every frame on a step that exists (see `_recover`)."""
+    copy = state.model_copy(deep=True)
+    out: list[Output] = []
+    _recover(flows, copy, out)
+    return copy, out
+
+
+def _recover(flows: FlowSet, state: State, out: list[Output]) -> None:
+    """Move a person parked where a flow changed to a place that exists.
+
+    A frame on a step that still exists stays there, even if the version moved.
+    A frame on a vanished step (or a caller no longer on a `call`) goes to its
+    flow's `recovery` step and the frames above it are dropped. A vanished flow
+    is dropped with everything above it; its caller restarts at its recovery.
+    """
+    for index, frame in enumerate(state.stack):
+        flow = flows.get(frame.flow)
+        if flow is None:
+            del state.stack[index:]
+            if state.stack:
+                _park(flows[state.stack[-1].flow], state.stack[-1])
+            break
+        here = flow.step(frame.step)
+        is_top = index == len(state.stack) - 1
+        if (here is None and frame.step != END) or (not is_top and not isinstance(here, Call)):
+            del state.stack[index + 1 :]
+            _park(flow, frame)
+            break
+        frame.version = flow.version
+    if not state.stack:
+        return  # a conversation that never started stays unstarted
+    top = flows[state.stack[-1].flow].step(state.stack[-1].step)
+    if top is None or top.kind not in WAITING_KINDS:
+        _run(flows, state, out)
+
+
+def _park(flow: Flow, frame: Frame) -> None:
+    frame.step, frame.version, frame.locals = flow.recovery, flow.version, {}
+
+
+def _system(flows: FlowSet, state: State, event: System, out: list[Output]) -> None:
+    if event.name == "released":
+        state.released = True
+        out.append(Text(message(messages.RELEASED, state)))
+    elif event.name in ("start", "resume") and not state.started:
+        _go_home(flows, state, out)
+        return
+    elif event.name in ("start", "resume"):
+        out.append(Text(message(messages.WELCOME_BACK, state)))
+    out.extend(_reprompt(flows, state))
+
+
+def _is_global(event: Event, words: set[str], value: str) -> bool:
+    if isinstance(event, Pressed):
+        return event.value == value
+    return isinstance(event, Said) and answers.fold(event.text) in words
+
+
+def _go_home(flows: FlowSet, state: State, out: list[Output]) -> None:
+    home = flows.home
+    state.stack = [Frame(flow=home.id, version=home.version, step=home.first())]
+    state.misses = 0
+    _run(flows, state, out)
+
+
+def _go_home_silently(flows: FlowSet, state: State) -> None:
+    """Back to the home menu without its greeting (a flow ended, or `go_home`)."""
+    home = flows.home
+    state.stack = [Frame(flow=home.id, version=home.version, step=home.recovery)]
+
+
+def _help(flows: FlowSet, state: State, out: list[Output]) -> None:
+    state.misses = 0
+    where = f"{state.stack[-1].flow}/{state.stack[-1].step}" if state.stack else "menu"
+    out.extend([Handoff(reason=where), Text(message(messages.HANDOFF_SENT, state))])
+    if state.started:
+        out.extend(_reprompt(flows, state))
+    else:
+        _go_home(flows, state, out)
+
+
+def _answer(
+    flows: FlowSet, state: State, event: Pressed | Said, ctx: Context, out: list[Output]
+) -> None:
+    frame = state.stack[-1]
+    flow = flows[frame.flow]
+    current = flow.step(frame.step)
+    target: str | None = None
+    if isinstance(current, Ask):
+        target = _answer_ask(flow, state, current, event, ctx)
+    elif isinstance(current, Choose):
+        target = _answer_choose(flow, state, current, event)
+    elif isinstance(current, Checklist):
+        verdict = _answer_checklist(flow, state, current, event)
+        if verdict == "ticked":
+            state.misses = 0
+            state.seq += 1
+            out.append(prompt_of(state, current))
+            return
+        target = verdict
+    if target is None or current is None:
+        _missed(flows, state, current, out)
+        return
+    state.misses = 0
+    frame.step, frame.locals = target, {}
+    _run(flows, state, out)
+
+
+def _answer_ask(
+    flow: Flow, state: State, ask: Ask, event: Pressed | Said, ctx: Context
+) -> str | None:
+    if isinstance(event, Pressed):
+        text = {"yes": "oui", "no": "non"}.get(event.value, "") if ask.expect == "yesno" else ""
+    else:
+        text = event.text
+    value = answers.parse(ask.expect, text, ctx.today)
+    if value is None:
+        return None
+    state.answers[ask.save] = value
+    return _after(flow, ask)
+
+
+def _answer_choose(flow: Flow, state: State, choose: Choose, event: Pressed | Said) -> str | None:
+    chosen = None
+    if isinstance(event, Pressed):
+        chosen = next((o for o in choose.options if o.id == event.value), None)
+    else:
+        said = answers.fold(event.text)
+        for number, option in enumerate(choose.options, start=1):
+            labels = {answers.fold(pick(option.label, state))}
+            if said in labels or said in (str(number), option.id):
+                chosen = option
+                break
+    if chosen is None:
+        return None
+    if choose.save:
+        state.answers[choose.save] = chosen.id
+    return chosen.goto or _after(flow, choose)
+
+
+def _answer_checklist(
+    flow: Flow, state: State, checklist: Checklist, event: Pressed | Said
+) -> str | None:
+    """The step to go to when finished, "ticked" after a toggle, None for a miss."""
+    frame = state.stack[-1]
+    ids = [item.id for item in checklist.items]
+    if isinstance(event, Pressed):
+        finished = event.value == DONE
+        toggle = event.value.removeprefix(TICK) if event.value.startswith(TICK) else None
+    else:
+        said = answers.fold(event.text)
+        finished = said in messages.DONE_WORDS
+        toggle = ids[int(said) - 1] if said.isdigit() and 0 < int(said) <= len(ids) else None
+    ticked = [str(i) for i in frame.locals.get("ticked", [])]
+    if finished:
+        state.answers[checklist.save] = [i for i in ids if i in ticked]
+        return _after(flow, checklist)
+    if toggle in ids:
+        frame.locals["ticked"] = [i for i in ids if (i in ticked) != (i == toggle)]
+        return "ticked"
+    return None
+
+
+def _missed(flows: FlowSet, state: State, current: Step | None, out: list[Output]) -> None:
+    state.misses += 1
+    if isinstance(current, Ask):
+        retry = current.retry or messages.RETRY[current.expect]
+        out.append(Text(message(pick(retry, state), state)))
+    else:
+        out.append(Text(message(messages.NOT_UNDERSTOOD, state)))
+    if state.misses >= MISSES_BEFORE_HELP:
+        out.append(Text(message(messages.OFFER_HELP, state)))
+    out.extend(_reprompt(flows, state))
+
+
+def _reprompt(flows: FlowSet, state: State) -> list[Output]:
+    if not state.stack:
+        return []
+    current = flows[state.stack[-1].flow].step(state.stack[-1].step)
+    if not isinstance(current, Ask | Choose | Checklist):
+        return []
+    return [prompt_of(state, current, offer_help=state.misses >= MISSES_BEFORE_HELP)]
+
+
+def _run(flows: FlowSet, state: State, out: list[Output]) -> None:
+    """Carry out the steps that do not wait, until a question is open."""
+    for _ in range(MAX_AUTO_STEPS):
+        frame = state.stack[-1]
+        if frame.step == END:
+            _return(flows, state)
+            continue
+        flow = flows[frame.flow]
+        current = flow.step(frame.step)
+        if isinstance(current, Say):
+            out.append(Text(message(pick(current.say, state), state)))
+        elif isinstance(current, SetValues):
+            state.answers.update(current.set)
+        elif isinstance(current, Branch):
+            rule = next((r for r in current.branch if _holds(r.if_, state)), None)
+            frame.step = rule.goto if rule else current.else_ or _after(flow, current)
+            continue
+        elif isinstance(current, Call):
+            callee = flows[current.call]
+            state.stack.append(Frame(flow=callee.id, version=callee.version, step=callee.first()))
+            continue
+        elif isinstance(current, Do) and current.do == "go_home":
+            _go_home_silently(flows, state)
+            continue
+        elif isinstance(current, Do):
+            out.extend(REGISTRY[current.do].run(state, ActionCall(flows, flow, current)))
+        elif current is not None:
+            state.seq += 1
+            out.append(prompt_of(state, current))
+            return
+        frame.step = _after(flow, current) if current is not None else END
+    out.append(Text(message(messages.LOOP_GUARD, state)))
+    _go_home_silently(flows, state)
+    home = flows.home.step(flows.home.recovery)
+    if isinstance(home, Ask | Choose | Checklist):
+        state.seq += 1
+        out.append(prompt_of(state, home))
+
+
+def _return(flows: FlowSet, state: State) -> None:
+    """The flow on top ended: back to its caller's next step, or to the menu."""
+    state.stack.pop()
+    if not state.stack:
+        _go_home_silently(flows, state)
+        return
+    caller = state.stack[-1]
+    flow = flows[caller.flow]
+    call = flow.step(caller.step)
+    caller.step = _after(flow, call) if call is not None else flow.recovery
+
+
+def _after(flow: Flow, current: Step) -> str:
+    return current.next if current.next is not None else flow.following(current.id)
+
+
+def _holds(condition: Condition, state: State) -> bool:
+    if condition.released is not None:
+        return state.released == condition.released
+    if condition.done is not None:
+        domain, item = condition.done.split("/", 1)
+        return state.is_done(domain, item)
+    value = state.answers.get(condition.answer or "")
+    if condition.present is not None:
+        return (condition.answer in state.answers) == condition.present
+    if condition.in_ is not None:
+        return value in condition.in_
+    return bool(value == condition.equals)

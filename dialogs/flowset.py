@@ -1,0 +1,46 @@
+"""The loaded flows, together: what the engine runs and the plan is made of."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from dialogs.schema import Do, Flow
+
+HOME = "home"
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    domain: str
+    item: str
+    title: str
+    """The msgid of the title of the flow that ticks this item."""
+
+
+@dataclass(frozen=True)
+class FlowSet:
+    """Flows by id. The `home` flow is the bottom of every conversation."""
+
+    flows: Mapping[str, Flow]
+
+    def __getitem__(self, flow_id: str) -> Flow:
+        return self.flows[flow_id]
+
+    def get(self, flow_id: str) -> Flow | None:
+        return self.flows.get(flow_id)
+
+    @property
+    def home(self) -> Flow:
+        return self.flows[HOME]
+
+    def plan_items(self) -> list[PlanItem]:
+        """Every item a `mark_done` step can tick, in flow order, once each."""
+        seen: dict[tuple[str, str], PlanItem] = {}
+        for flow in self.flows.values():
+            for step in flow.steps:
+                if isinstance(step, Do) and step.do == "mark_done":
+                    domain = str(step.args.get("domain") or flow.domain)
+                    key = (domain, str(step.args["item"]))
+                    seen.setdefault(key, PlanItem(domain, key[1], flow.title))
+        return list(seen.values())

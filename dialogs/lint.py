@@ -1,0 +1,165 @@
+"""Checks across flows: targets, calls, actions, reachability, catalogs.
+
+`loader` makes sure each file is well formed; this module makes sure the flows
+make sense together. Both report `FlowError`s with file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Set
+
+from dialogs.actions import REGISTRY
+from dialogs.flowset import HOME, FlowSet
+from dialogs.loader import FlowError
+from dialogs.render import placeholders
+from dialogs.schema import (
+    END,
+    Ask,
+    Branch,
+    Call,
+    Checklist,
+    Choose,
+    Do,
+    Flow,
+    Say,
+    Step,
+    texts_of,
+)
+
+PROFILE_FIELDS = frozenset({"first_name"})
+
+
+def check(flows: FlowSet, catalogs: Mapping[str, Set[str]] | None = None) -> list[FlowError]:
+    """Every problem found in `flows`; `catalogs` maps a language to its msgids."""
+    errors: list[FlowError] = []
+    if HOME not in flows.flows:
+        errors.append(FlowError("dialogs/flows", 0, "there is no 'home' flow (the main menu)"))
+    saved = {key for flow in flows.flows.values() for key in _saved_keys(flow)}
+    for flow in flows.flows.values():
+        errors.extend(_check_flow(flow, flows, saved | PROFILE_FIELDS))
+        for language, msgids in sorted((catalogs or {}).items()):
+            for step, msgid in step_texts(flow):
+                if msgid not in msgids:
+                    errors.append(
+                        _at(flow, step, f"the text {msgid!r} has no {language} translation")
+                    )
+    return errors
+
+
+def step_texts(flow: Flow) -> Iterator[tuple[Step | None, str]]:
+    """Every msgid of a flow, with the step that holds it (None for the title)."""
+    yield None, flow.title
+    for step in flow.steps:
+        for text in _texts_of_step(step):
+            yield step, text
+
+
+def _texts_of_step(step: Step) -> Iterator[str]:
+    if isinstance(step, Say):
+        yield from texts_of(step.say)
+    elif isinstance(step, Ask):
+        yield from texts_of(step.ask)
+        if step.retry is not None:
+            yield from texts_of(step.retry)
+    elif isinstance(step, Choose):
+        yield from texts_of(step.choose)
+        for option in step.options:
+            yield from texts_of(option.label)
+    elif isinstance(step, Checklist):
+        yield from texts_of(step.checklist)
+        for item in step.items:
+            yield from texts_of(item.label)
+
+
+def _saved_keys(flow: Flow) -> Iterator[str]:
+    for step in flow.steps:
+        if isinstance(step, Ask | Checklist) or (isinstance(step, Choose) and step.save):
+            yield str(step.save)
+        elif step.kind == "set":
+            yield from step.set  # type: ignore[union-attr]
+
+
+def _check_flow(flow: Flow, flows: FlowSet, known_answers: Set[str]) -> Iterator[FlowError]:
+    ids = [step.id for step in flow.steps]
+    for step in flow.steps:
+        if ids.count(step.id) > 1 and ids.index(step.id) != flow.steps.index(step):
+            yield _at(flow, step, f"the step id {step.id!r} is used twice in this flow")
+    for name, target in (("start", flow.start), ("recovery", flow.recovery)):
+        if target is not None and flow.step(target) is None:
+            yield FlowError(flow.path, 1, f"{name}: there is no step {target!r} in this flow")
+    for step in flow.steps:
+        for target in _targets(step):
+            if target != END and flow.step(target) is None:
+                yield _at(flow, step, f"goes to {target!r}, but no step of this flow has that id")
+        yield from _check_step(flow, step, flows, known_answers)
+    reachable = _reachable(flow)
+    for step in flow.steps:
+        if step.id not in reachable:
+            yield _at(flow, step, f"the step {step.id!r} can never be reached")
+
+
+def _check_step(
+    flow: Flow, step: Step, flows: FlowSet, known_answers: Set[str]
+) -> Iterator[FlowError]:
+    if isinstance(step, Call) and step.call not in flows.flows:
+        yield _at(flow, step, f"calls the flow {step.call!r}, which does not exist")
+    if isinstance(step, Do):
+        spec = REGISTRY.get(step.do)
+        if spec is None:
+            known = ", ".join(sorted(REGISTRY))
+            yield _at(flow, step, f"unknown action {step.do!r} (known actions: {known})")
+        else:
+            for missing in sorted(spec.required - step.args.keys()):
+                yield _at(flow, step, f"the action {step.do!r} needs the argument {missing!r}")
+            for extra in sorted(step.args.keys() - spec.allowed):
+                yield _at(flow, step, f"the action {step.do!r} takes no argument {extra!r}")
+            if step.do == "mark_done" and not (flow.domain or step.args.get("domain")):
+                yield _at(flow, step, "mark_done needs a domain: give the flow a 'domain'")
+    if isinstance(step, Branch):
+        for rule in step.branch:
+            if rule.if_.answer is not None and rule.if_.answer not in known_answers:
+                yield _at(flow, step, f"tests the answer {rule.if_.answer!r}, never saved")
+    for text in _texts_of_step(step):
+        try:
+            names = placeholders(text)
+        except ValueError as error:
+            yield _at(flow, step, f"the text {text!r} has a broken {{placeholder}}: {error}")
+            continue
+        for name in names:
+            if name not in known_answers:
+                yield _at(flow, step, f"the text uses {{{name}}}, which is never saved")
+
+
+def _targets(step: Step) -> Iterator[str]:
+    if step.next is not None:
+        yield step.next
+    if isinstance(step, Choose):
+        yield from (o.goto for o in step.options if o.goto is not None)
+    if isinstance(step, Branch):
+        yield from (rule.goto for rule in step.branch)
+        if step.else_ is not None:
+            yield step.else_
+
+
+def _reachable(flow: Flow) -> set[str]:
+    seen: set[str] = set()
+    todo = [flow.first(), flow.recovery]
+    while todo:
+        step_id = todo.pop()
+        step = flow.step(step_id)
+        if step is None or step_id in seen:
+            continue
+        seen.add(step_id)
+        todo.extend(_targets(step))
+        falls_through = step.next is None and not (
+            isinstance(step, Branch) and step.else_ is not None
+        )
+        if falls_through and not (isinstance(step, Do) and step.do == "go_home"):
+            todo.append(flow.following(step_id))
+        if isinstance(step, Choose) and all(o.goto for o in step.options) and step.next is None:
+            todo.pop()  # every option jumps: the following step is not reached from here
+    return seen
+
+
+def _at(flow: Flow, step: Step | None, message: str) -> FlowError:
+    return FlowError(flow.path, step.line if step is not None else 1, message)

@@ -1,0 +1,52 @@
+"""The engine's own words: everything it says that no flow file holds.
+
+`N_` only marks a msgid for `pybabel extract`; translation happens in the
+channel, in the person's language.
+"""
+
+from __future__ import annotations
+
+from dialogs.schema import AnswerKind
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction without translating it here."""
+    return msgid
+
+
+WELCOME_BACK = N_("Bon retour, {first_name}. On reprend où vous en étiez.")
+CLOSED = N_("Cette question est fermée. Voici la question en cours.")
+NOT_UNDERSTOOD = N_("Je n'ai pas compris. Choisissez un bouton, ou écrivez « menu ».")
+OFFER_HELP = N_(
+    "Vous pouvez demander de l'aide à un conseiller. Appuyez sur « Parler à un conseiller »."
+)
+HELP_BUTTON = N_("Parler à un conseiller")
+HANDOFF_SENT = N_("C'est noté. Un conseiller va lire votre message et vous répondre.")
+CHECKLIST_DONE = N_("C'est fait")
+YES = N_("Oui")
+NO = N_("Non")
+RELEASED = N_("Vous êtes sorti. Vous pouvez continuer sur votre téléphone, avec Telegram.")
+LOOP_GUARD = N_("Un problème est survenu. On revient au menu.")
+PLAN_TITLE = N_("Mon plan")
+NOTHING_YET = N_("Rien à faire ici pour le moment.")
+
+RETRY: dict[AnswerKind, str] = {
+    "yesno": N_("Répondez par oui ou par non."),
+    "date": N_("Écrivez une date comme ceci : 14/03/2027."),
+    "time": N_("Écrivez une heure comme ceci : 14h30."),
+    "number": N_("Écrivez un nombre, avec des chiffres."),
+    "phone": N_("Écrivez un numéro de téléphone français, par exemple 06 12 34 56 78."),
+    "text": N_("Écrivez une réponse courte, 500 caractères au plus."),
+}
+
+DOMAINS: dict[str, str] = {
+    "sante": N_("Santé"),
+    "logement": N_("Logement"),
+    "papiers": N_("Papiers"),
+    "emploi": N_("Emploi"),
+    "justice": N_("Justice"),
+}
+
+MENU_WORDS = {"menu", "accueil", "home", "retour", "قائمة", "meniu"}
+HELP_WORDS = {"aide", "help", "conseiller", "cpip", "مساعدة", "ajutor"}
+DONE_WORDS = {"fini", "c'est fait", "cest fait", "termine", "done", "ok", "gata"}

@@ -1,0 +1,86 @@
+"""What the engine says, without knowing where: each channel renders these.
+
+Texts are French msgids with parameters; the channel translates them in the
+person's language (`bot/i18n.py`). A channel never decides what is said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dialogs.schema import AnswerKind
+
+
+@dataclass(frozen=True)
+class Message:
+    """A msgid and the values of its `{placeholders}`."""
+
+    msgid: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Button:
+    value: str
+    label: Message
+
+
+@dataclass(frozen=True)
+class Text:
+    text: Message
+    kind: Literal["text"] = "text"
+
+
+@dataclass(frozen=True)
+class Choices:
+    text: Message
+    buttons: tuple[Button, ...]
+    seq: int
+    kind: Literal["choices"] = "choices"
+
+
+@dataclass(frozen=True)
+class Question:
+    text: Message
+    expect: AnswerKind
+    seq: int
+    buttons: tuple[Button, ...] = ()
+    """Quick answers (Oui / Non for yesno), the person may also type."""
+    kind: Literal["question"] = "question"
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    id: str
+    label: Message
+    checked: bool
+
+
+@dataclass(frozen=True)
+class Checklist:
+    text: Message
+    items: tuple[CheckItem, ...]
+    done_label: Message
+    seq: int
+    kind: Literal["checklist"] = "checklist"
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """The person asked for a counsellor: the service tells one."""
+
+    reason: str
+    kind: Literal["handoff"] = "handoff"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What is done and left per domain ("Mon plan")."""
+
+    domains: tuple[tuple[str, tuple[tuple[Message, bool], ...]], ...]
+    kind: Literal["plan"] = "plan"
+
+
+Output = Text | Choices | Question | Checklist | Handoff | Plan
+Prompt = Choices | Question | Checklist

@@ -1,0 +1,49 @@
+"""The conversation state: what the engine remembers between two turns.
+
+It is plain data (JSON round-trips through `model_dump` / `model_validate`), so
+storage keeps it as a snapshot and the engine never touches a database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Answer = str | int | float | bool | list[str] | None
+
+
+class Frame(BaseModel):
+    """One running flow: where it is, and what it keeps for itself."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    flow: str
+    version: int
+    step: str
+    locals: dict[str, Any] = Field(default_factory=dict)
+
+
+class State(BaseModel):
+    """Everything the engine knows of one person's conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stack: list[Frame] = Field(default_factory=list)
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    done: dict[str, list[str]] = Field(default_factory=dict)
+    """Items done per domain ("Mon plan"), for example {"sante": ["css"]}."""
+    released: bool = False
+    seq: int = 0
+    """Number of the prompt now open; a button carries the number it answers."""
+    misses: int = 0
+    """Texts in a row that matched nothing expected."""
+    profile: dict[str, str] = Field(default_factory=dict)
+    """What texts may quote about the person (first_name, ...), set by `bot`."""
+
+    @property
+    def started(self) -> bool:
+        return bool(self.stack)
+
+    def is_done(self, domain: str, item: str) -> bool:
+        return item in self.done.get(domain, [])
