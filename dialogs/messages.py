@@ -21,6 +21,7 @@ OFFER_HELP = N_(
     "Vous pouvez demander de l'aide à un conseiller. Appuyez sur « Parler à un conseiller »."
 )
 HELP_BUTTON = N_("Parler à un conseiller")
+MENU_BUTTON = N_("Menu")
 HANDOFF_SENT = N_("C'est noté. Un conseiller va lire votre message et vous répondre.")
 CHECKLIST_DONE = N_("C'est fait")
 YES = N_("Oui")

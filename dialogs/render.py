@@ -56,3 +56,11 @@ def prompt_of(state: State, step: Ask | Choose | Checklist, offer_help: bool = F
         Message(messages.CHECKLIST_DONE),
         state.seq,
     )
+
+
+def pressable(prompt: Prompt) -> tuple[Button, ...]:
+    """Every button a prompt shows, checklist items and its done button included."""
+    if isinstance(prompt, ChecklistOut):
+        ticks = tuple(Button(f"tick:{item.id}", item.label) for item in prompt.items)
+        return (*ticks, Button("done", prompt.done_label))
+    return prompt.buttons

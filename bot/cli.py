@@ -1,0 +1,157 @@
+"""The `filrouge` command: serve, db upgrade, person add, flows check."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"filrouge: a FILROUGE_ setting is wrong:\n{error}", file=sys.stderr)
+        return 2
+    handler = args.handler
+    result: int = handler(settings, args)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="filrouge", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the web app (kiosk) in one process")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="add demo data if the base is empty")
+    serve.set_defaults(handler=_serve)
+
+    db = commands.add_parser("db", help="database maintenance").add_subparsers(required=True)
+    upgrade = db.add_parser("upgrade", help="apply the migrations (safe to run twice)")
+    upgrade.set_defaults(handler=_db_upgrade)
+
+    person = commands.add_parser("person", help="persons").add_subparsers(required=True)
+    add = person.add_parser("add", help="create a person with a kiosk code and PIN")
+    add.add_argument("--first-name", required=True)
+    add.add_argument("--last-name", required=True)
+    add.add_argument("--language", default="fr", choices=["fr", "ar", "en", "ro"])
+    add.add_argument("--code", help="personal code (default: drawn at random)")
+    add.add_argument("--pin", help="4 to 8 digits (default: drawn at random)")
+    add.add_argument("--facility", default="demo", help="facility code")
+    add.set_defaults(handler=_person_add)
+
+    flows = commands.add_parser("flows", help="dialog flows").add_subparsers(required=True)
+    check = flows.add_parser("check", help="load and lint the flows; non-zero on any error")
+    check.add_argument("paths", nargs="*", type=Path, help="flow files (default: shipped)")
+    check.set_defaults(handler=_flows_check)
+    return parser
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.app import create_app
+    from bot.demo import DEMO_COUNSELLOR, DEMO_PERSONS, seed_demo
+    from bot.services import build
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    services = build(settings)
+    if args.demo and seed_demo(services):
+        print("Demo data created. Kiosk logins (code / PIN):")
+        for account in DEMO_PERSONS:
+            print(f"  {account.login} / {account.secret}  ({account.who}, {account.language})")
+        print(f"Counsellor: {DEMO_COUNSELLOR.login} / {DEMO_COUNSELLOR.secret}")
+    print(f"Kiosk: http://{args.host}:{args.port}/kiosk")
+    uvicorn.run(create_app(services=services), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print("The database is up to date.")
+    return 0
+
+
+def _person_add(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services import build
+    from storage.database import write_transaction
+    from storage.errors import AlreadyTaken
+    from storage.persons import create_facility, create_person, get_facility_by_code
+
+    pin = args.pin or "".join(secrets.choice("0123456789") for _ in range(4))
+    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+        print("filrouge: the PIN is 4 to 8 digits.", file=sys.stderr)
+        return 2
+    code = (args.code or "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))).upper()
+    services = build(settings)
+    try:
+        with write_transaction(services.engine) as session:
+            facility = get_facility_by_code(session, args.facility) or create_facility(
+                session, args.facility, args.facility
+            )
+            assert facility.id is not None
+            create_person(
+                session,
+                facility.id,
+                code,
+                args.first_name,
+                args.last_name,
+                args.language,
+                services.hasher.hash(pin),
+            )
+    except AlreadyTaken:
+        print(f"filrouge: the code {code} is already used; choose another.", file=sys.stderr)
+        return 1
+    print(f"Person created. Kiosk code: {code}  PIN: {pin}")
+    return 0
+
+
+def _flows_check(_settings: Settings, args: argparse.Namespace) -> int:
+    from dialogs import lint, loader
+
+    given = [path.resolve() for path in args.paths]
+    for path in given:
+        if not path.is_file():
+            print(f"{path}: no such file", file=sys.stderr)
+            return 1
+    # Given files are checked with the shipped flows they call, replacing those of same id.
+    given_ids = {flow.id for flow in (loader.parse_file(p)[0] for p in given) if flow}
+    shipped = [
+        path
+        for path in sorted(loader.FLOWS_DIR.glob("*.yaml"))
+        if path.resolve() not in given and _flow_id(path) not in given_ids
+    ]
+    flows, errors = loader.load([*given, *shipped])
+    errors += lint.check(flows)
+    if given:
+        errors = [e for e in errors if Path(e.path).resolve() in given or e.line == 0]
+    for error in errors:
+        print(error, file=sys.stderr)
+    print(f"{len(given) or len(shipped)} flow file(s) checked, {len(errors)} error(s).")
+    return 1 if errors else 0
+
+
+def _flow_id(path: Path) -> str | None:
+    from dialogs import loader
+
+    flow, _errors = loader.parse_file(path)
+    return flow.id if flow else None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

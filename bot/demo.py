@@ -1,0 +1,63 @@
+"""Demo data: a facility, two persons and one counsellor, created when the
+database is empty so that `filrouge serve --demo` can be tried at once.
+
+The names say what they are: there are no real or invented people here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from bot.services import Services
+from storage.counsellors import assign, create_counsellor
+from storage.database import write_transaction
+from storage.models import Facility
+from storage.persons import create_facility, create_person
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    who: str
+    login: str
+    secret: str
+    language: str
+
+
+DEMO_PERSONS = (
+    DemoAccount("Démo A", "DEMO01", "1234", "fr"),
+    DemoAccount("Démo B", "DEMO02", "5678", "ar"),
+)
+DEMO_COUNSELLOR = DemoAccount("CPIP démo", "cpip.demo", "demo-cpip-2026", "fr")
+
+
+def seed_demo(services: Services) -> bool:
+    """Create the demo data if the database has no facility; return whether it did."""
+    with services.locks.writer(), write_transaction(services.engine) as session:
+        if session.exec(select(Facility)).first() is not None:
+            return False
+        facility = create_facility(session, "demo", "InSERRE démo")
+        assert facility.id is not None
+        counsellor = create_counsellor(
+            session,
+            facility.id,
+            DEMO_COUNSELLOR.login,
+            DEMO_COUNSELLOR.who,
+            services.hasher.hash(DEMO_COUNSELLOR.secret),
+            "cpip",
+        )
+        for account in DEMO_PERSONS:
+            first, last = account.who.split(" ", 1)
+            person = create_person(
+                session,
+                facility.id,
+                account.login,
+                first,
+                last,
+                account.language,
+                services.hasher.hash(account.secret),
+            )
+            assert counsellor.id is not None and person.id is not None
+            assign(session, counsellor.id, person.id)
+    return True
