@@ -92,6 +92,7 @@ def _person_add(settings: Settings, args: argparse.Namespace) -> int:
     from storage.database import write_transaction
     from storage.errors import AlreadyTaken
     from storage.persons import create_facility, create_person, get_facility_by_code
+    from storage.rows import id_of
 
     pin = args.pin or "".join(secrets.choice("0123456789") for _ in range(4))
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
@@ -104,10 +105,9 @@ def _person_add(settings: Settings, args: argparse.Namespace) -> int:
             facility = get_facility_by_code(session, args.facility) or create_facility(
                 session, args.facility, args.facility
             )
-            assert facility.id is not None
             create_person(
                 session,
-                facility.id,
+                id_of(facility),
                 code,
                 args.first_name,
                 args.last_name,

@@ -15,6 +15,7 @@ from storage.counsellors import assign, create_counsellor
 from storage.database import write_transaction
 from storage.models import Facility
 from storage.persons import create_facility, create_person
+from storage.rows import id_of
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,9 @@ def seed_demo(services: Services) -> bool:
         if session.exec(select(Facility)).first() is not None:
             return False
         facility = create_facility(session, "demo", "InSERRE démo")
-        assert facility.id is not None
         counsellor = create_counsellor(
             session,
-            facility.id,
+            id_of(facility),
             DEMO_COUNSELLOR.login,
             DEMO_COUNSELLOR.who,
             services.hasher.hash(DEMO_COUNSELLOR.secret),
@@ -51,13 +51,12 @@ def seed_demo(services: Services) -> bool:
             first, last = account.who.split(" ", 1)
             person = create_person(
                 session,
-                facility.id,
+                id_of(facility),
                 account.login,
                 first,
                 last,
                 account.language,
                 services.hasher.hash(account.secret),
             )
-            assert counsellor.id is not None and person.id is not None
-            assign(session, counsellor.id, person.id)
+            assign(session, id_of(counsellor), id_of(person))
     return True

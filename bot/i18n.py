@@ -110,7 +110,7 @@ class Catalogs:
                         continue
                     key = entry.id if isinstance(entry.id, str) else entry.id[0]
                     value = entry.string
-                    messages[key] = value if isinstance(value, str) else tuple(value)
+                    messages[key] = value if isinstance(value, str) else tuple(value or ())
                 plural = gettext.c2py(catalog.plural_expr)
             translators[language] = Translator(language, messages, plural, timezone)
         return cls(translators)

@@ -27,6 +27,10 @@ class Services:
     clock: Clock
     locks: PersonLocks
 
+    def close(self) -> None:
+        """Close the database connections (at shutdown, and after each test)."""
+        self.engine.dispose()
+
 
 def load_flows() -> FlowSet:
     """The shipped flows, checked; raises FlowLoadError listing every problem."""

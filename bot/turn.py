@@ -18,7 +18,7 @@ from bot.clock import local_today
 from bot.i18n import Translator
 from bot.services import Services
 from dialogs import engine, messages
-from dialogs.events import Context, Event, Pressed, Said, System
+from dialogs.events import Context, Event, Pressed, Said
 from dialogs.outputs import Checklist, Choices, Handoff, Message, Output, Plan, Question, Text
 from dialogs.render import pressable
 from dialogs.state import State
@@ -29,6 +29,7 @@ from storage.enums import Channel, Direction
 from storage.errors import DuplicateInbound, NotFound, StaleState
 from storage.models import Person, TranscriptEntry
 from storage.persons import get_person
+from storage.rows import id_of
 from storage.transcript import append_transcript, inbound_seen
 
 STALE_RETRIES = 3
@@ -65,7 +66,7 @@ def run_turn(services: Services, inbound: Inbound) -> TurnResult:
 
 def load_conversation(session: Session, person: Person) -> tuple[State, int]:
     """The stored state of a person (a fresh one if none), and its version."""
-    data, version = load_state(session, _id(person))
+    data, version = load_state(session, id_of(person))
     state = State.model_validate(data) if data else State()
     state.profile = {"first_name": person.first_name}
     state.released = state.released or person.released_at is not None
@@ -117,7 +118,7 @@ def _inbound_entry(
         text = _label_of(services, before, event, translator)
     frame = before.stack[-1] if before.stack else None
     return TranscriptEntry(
-        person_id=_id(person),
+        person_id=id_of(person),
         channel=inbound.channel,
         direction=Direction.IN,
         text=text,
@@ -147,7 +148,7 @@ def _outbound_entry(
 ) -> TranscriptEntry:
     frame = after.stack[-1] if after.stack else None
     return TranscriptEntry(
-        person_id=_id(person),
+        person_id=id_of(person),
         channel=channel,
         direction=Direction.OUT,
         text=text_of(output, translator),
@@ -169,8 +170,3 @@ def text_of(output: Output, translator: Translator) -> str:
             lines.append(f"{translator.render(Message(messages.DOMAINS[domain]))} : {marks or '—'}")
         return "\n".join(lines)
     return ""
-
-
-def _id(person: Person) -> int:
-    assert person.id is not None  # persons read from the database have ids
-    return person.id

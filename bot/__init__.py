@@ -1,0 +1,1 @@
+"""Fil rouge edges: channels, the turn joining engine and storage, workers, CLI, app."""

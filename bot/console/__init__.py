@@ -1,0 +1,1 @@
+"""Counsellors' console: the web back-office (caseload, transcripts, appointments, audit)."""

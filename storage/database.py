@@ -1,0 +1,128 @@
+"""Engines and transactions: SQLite (embedded default) or PostgreSQL by URL.
+
+Nothing is created at import time; the composition root calls
+:func:`make_engine` once and passes the engine down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Session
+
+from storage.errors import DatabaseUnavailable, NotFound
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+# Execution option read by the SQLite "begin" hook to choose the BEGIN mode.
+_SQLITE_BEGIN = "filrouge_sqlite_begin"
+
+
+def make_engine(
+    url: str, *, echo: bool = False, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+) -> Engine:
+    """Create the engine for ``url`` (``sqlite:///path`` or ``postgresql://...``).
+
+    SQLite connections get WAL mode, foreign keys, ``synchronous=NORMAL`` and
+    a busy timeout (how long a writer waits for another before giving up);
+    a plain ``postgresql://`` URL uses psycopg 3.
+    """
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, echo=echo)
+        _configure_sqlite(engine, sqlite_busy_timeout_ms)
+        return engine
+    return create_engine(parsed, echo=echo, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (below) instead of pysqlite, which
+        # would otherwise start transactions late and never as IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(_SQLITE_BEGIN, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Whether ``engine`` talks to SQLite (one writer at a time)."""
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Session]:
+    """Yield a session in a transaction that will write; commit on success.
+
+    On SQLite the transaction starts with ``BEGIN IMMEDIATE``: the write lock is
+    taken up front, so concurrent turns wait their turn (up to the busy
+    timeout) instead of failing when a reader upgrades to a writer. Any
+    exception rolls everything back; a locked or unreachable database is
+    raised as :class:`DatabaseUnavailable`.
+    """
+    bind = engine
+    if is_sqlite(engine):
+        bind = engine.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})
+    with (
+        _translated_errors(),
+        Session(bind, expire_on_commit=False) as session,
+        session.begin(),
+    ):
+        yield session
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """Yield a session for reading; its transaction is rolled back at the end."""
+    with _translated_errors(), Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        raise DatabaseUnavailable(str(exc.orig or exc)) from exc
+
+
+def lock_person(session: Session, person_id: int) -> None:
+    """Serialize turns of one person until the end of the transaction.
+
+    PostgreSQL takes ``SELECT ... FOR UPDATE`` on the person row. SQLite only
+    checks the row exists: ``BEGIN IMMEDIATE`` already serialized the writers.
+    Raises :class:`NotFound` when there is no such person.
+    """
+    query = "SELECT id FROM person WHERE id = :id"
+    if session.get_bind().dialect.name == "postgresql":
+        query += " FOR UPDATE"
+    found = session.connection().execute(text(query), {"id": person_id}).first()
+    if found is None:
+        raise NotFound(f"no person with id {person_id}")
+
+
+def check_database(engine: Engine) -> bool:
+    """Return whether the database answers ``SELECT 1`` (for health checks)."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Fil rouge schema (run them with storage.migrate)."""

@@ -1,0 +1,159 @@
+"""The tables of Fil rouge, as SQLModel classes.
+
+Every datetime column is :class:`storage.utc.UTCDateTime` (aware UTC in, aware
+UTC out). Identifiers are integers; people are never merged nor deleted, so
+foreign keys do not cascade.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from storage.enums import Channel, Direction, Language, Role, string_enum
+from storage.utc import UTCDateTime, utcnow
+
+# Named constraints let Alembic alter them later (SQLite batch mode needs names).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _created_at() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def _moment(*, nullable: bool = True) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
+
+
+def _json() -> Any:
+    return Field(default_factory=dict, sa_type=sa.JSON, nullable=False)
+
+
+class Facility(SQLModel, table=True):
+    """A prison (établissement) running a kiosk."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    name: str = Field(max_length=200)
+    created_at: datetime = _created_at()
+
+
+class Person(SQLModel, table=True):
+    """A person followed by Fil rouge: one person, one conversation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    facility_id: int = Field(foreign_key="facility.id", index=True)
+    code: str = Field(unique=True, max_length=16)  # personal kiosk code, "K7Q4M2"
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    language: Language = Field(default=Language.FR, sa_type=string_enum(Language, 8))
+    released_at: datetime | None = _moment()
+    unreachable_at: datetime | None = _moment()
+    created_at: datetime = _created_at()
+
+
+class ChannelIdentity(SQLModel, table=True):
+    """How a person is recognised on a channel (kiosk code + PIN, Telegram id)."""
+
+    __tablename__ = "channel_identity"
+    __table_args__ = (sa.UniqueConstraint("channel", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    channel: Channel = Field(sa_type=string_enum(Channel))
+    # kiosk: the person code; telegram: the user id as a string
+    external_id: str = Field(max_length=64)
+    secret_hash: str | None = Field(default=None, max_length=255)  # argon2 PIN hash
+    failed_attempts: int = Field(default=0)
+    locked_until: datetime | None = _moment()
+    created_at: datetime = _created_at()
+    detached_at: datetime | None = _moment()
+
+
+class ConversationState(SQLModel, table=True):
+    """The engine's state snapshot for one person, versioned for concurrency."""
+
+    __tablename__ = "conversation_state"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    data: dict[str, Any] = _json()
+    version: int = Field(default=1)
+    updated_at: datetime = _created_at()
+
+
+class TranscriptEntry(SQLModel, table=True):
+    """One message in or out of the conversation. Append-only."""
+
+    __tablename__ = "transcript_entry"
+    # Replayed updates (same inbound id) are refused; NULL ids never collide.
+    __table_args__ = (sa.UniqueConstraint("person_id", "channel", "inbound_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    at: datetime = _created_at()
+    channel: Channel = Field(sa_type=string_enum(Channel))
+    direction: Direction = Field(sa_type=string_enum(Direction, 8))
+    text: str = Field(default="")  # rendered text shown or sent
+    payload: dict[str, Any] = _json()  # structured output or event
+    language: Language = Field(default=Language.FR, sa_type=string_enum(Language, 8))
+    flow_id: str | None = Field(default=None, max_length=100)
+    step_id: str | None = Field(default=None, max_length=100)
+    inbound_id: str | None = Field(default=None, max_length=100)
+
+
+class Counsellor(SQLModel, table=True):
+    """A back-office account: CPIP, partner adviser or administrator."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    facility_id: int = Field(foreign_key="facility.id", index=True)
+    login: str = Field(unique=True, max_length=100)
+    display_name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=255)
+    role: Role = Field(sa_type=string_enum(Role))
+    created_at: datetime = _created_at()
+    disabled_at: datetime | None = _moment()
+
+
+class Assignment(SQLModel, table=True):
+    """A counsellor follows a person; counsellors see only their persons."""
+
+    counsellor_id: int = Field(foreign_key="counsellor.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+    since: datetime = _created_at()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did or read what, when. Append-only."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _created_at()
+    actor_kind: str = Field(max_length=32)  # "counsellor", "person", "system"
+    actor_id: str | None = Field(default=None, max_length=64)
+    action: str = Field(max_length=64)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    detail: dict[str, Any] = _json()
+
+
+class KioskSession(SQLModel, table=True):
+    """A logged-in kiosk session; only the SHA-256 of its token is stored."""
+
+    __tablename__ = "kiosk_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = _created_at()
+    last_seen_at: datetime = _created_at()
+    ended_at: datetime | None = _moment()

@@ -1,0 +1,138 @@
+"""Facilities, persons and their channel identities."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage._savepoint import flush_in_savepoint
+from storage.enums import Channel, Language
+from storage.errors import AlreadyTaken, NotFound
+from storage.models import ChannelIdentity, Facility, Person
+from storage.rows import id_of
+from storage.utc import ensure_aware, utcnow
+
+
+def create_facility(session: Session, code: str, name: str) -> Facility:
+    """Create a facility; raises :class:`AlreadyTaken` if the code is used."""
+    facility = Facility(code=code, name=name)
+    try:
+        flush_in_savepoint(session, [facility])
+    except IntegrityError as exc:
+        raise AlreadyTaken(f"facility code {code!r} is already used") from exc
+    return facility
+
+
+def get_facility_by_code(session: Session, code: str) -> Facility | None:
+    """Return the facility with this code, or None."""
+    return session.exec(select(Facility).where(Facility.code == code)).first()
+
+
+def create_person(
+    session: Session,
+    facility_id: int,
+    code: str,
+    first_name: str,
+    last_name: str,
+    language: Language | str,
+    pin_hash: str,
+) -> Person:
+    """Create a person and their kiosk identity (external id = code, PIN hash).
+
+    Raises :class:`AlreadyTaken` when the code is used, so the caller can draw
+    another one; the surrounding transaction stays usable.
+    """
+    person = Person(
+        facility_id=facility_id,
+        code=code,
+        first_name=first_name,
+        last_name=last_name,
+        language=Language(language),
+    )
+    try:
+        flush_in_savepoint(session, [person])
+        kiosk = ChannelIdentity(
+            person_id=id_of(person),
+            channel=Channel.KIOSK,
+            external_id=code,
+            secret_hash=pin_hash,
+        )
+        flush_in_savepoint(session, [kiosk])
+    except IntegrityError as exc:
+        raise AlreadyTaken(f"person code {code!r} is already used") from exc
+    return person
+
+
+def get_person(session: Session, person_id: int) -> Person | None:
+    """Return the person with this id, or None."""
+    return session.get(Person, person_id)
+
+
+def find_identity(
+    session: Session, channel: Channel | str, external_id: str
+) -> ChannelIdentity | None:
+    """Return the attached identity for (channel, external id), or None."""
+    query = select(ChannelIdentity).where(
+        ChannelIdentity.channel == Channel(channel),
+        ChannelIdentity.external_id == external_id,
+        col(ChannelIdentity.detached_at).is_(None),
+    )
+    return session.exec(query).first()
+
+
+def attach_identity(
+    session: Session, person_id: int, channel: Channel | str, external_id: str
+) -> ChannelIdentity:
+    """Point (channel, external id) at a person, e.g. a Telegram account.
+
+    A previously detached identity is re-attached. Raises
+    :class:`AlreadyTaken` if it is attached to someone (people are never
+    merged) and :class:`NotFound` if the person does not exist.
+    """
+    if session.get(Person, person_id) is None:
+        raise NotFound(f"no person with id {person_id}")
+    channel = Channel(channel)
+    query = select(ChannelIdentity).where(
+        ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id
+    )
+    identity = session.exec(query).first()
+    if identity is not None and identity.detached_at is None:
+        if identity.person_id == person_id:
+            return identity
+        raise AlreadyTaken(f"{channel} identity {external_id!r} belongs to someone")
+    if identity is None:
+        identity = ChannelIdentity(person_id=person_id, channel=channel, external_id=external_id)
+    else:
+        identity.person_id = person_id
+        identity.detached_at = None
+        identity.failed_attempts = 0
+        identity.locked_until = None
+    try:
+        flush_in_savepoint(session, [identity])
+    except IntegrityError as exc:  # attached concurrently by another turn
+        raise AlreadyTaken(f"{channel} identity {external_id!r} was taken") from exc
+    return identity
+
+
+def detach_identity(
+    session: Session, identity: ChannelIdentity, *, now: datetime | None = None
+) -> None:
+    """Detach an identity: it no longer reaches the person (kept for history)."""
+    identity.detached_at = ensure_aware(now) if now else utcnow()
+    session.add(identity)
+    session.flush()
+
+
+def identities_of(session: Session, person_id: int) -> list[ChannelIdentity]:
+    """Return the attached identities of a person, oldest first."""
+    query = (
+        select(ChannelIdentity)
+        .where(
+            ChannelIdentity.person_id == person_id,
+            col(ChannelIdentity.detached_at).is_(None),
+        )
+        .order_by(col(ChannelIdentity.id))
+    )
+    return list(session.exec(query).all())

@@ -1,0 +1,47 @@
+"""The transcript: every message in and out of a conversation, append-only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage._savepoint import flush_in_savepoint
+from storage.enums import Channel
+from storage.errors import DuplicateInbound
+from storage.models import TranscriptEntry
+
+
+def inbound_seen(session: Session, person_id: int, channel: Channel | str, inbound_id: str) -> bool:
+    """Whether this inbound message (Telegram update id, kiosk message id) was
+    already recorded for the person on this channel: a replay to ignore."""
+    query = select(col(TranscriptEntry.id)).where(
+        TranscriptEntry.person_id == person_id,
+        TranscriptEntry.channel == Channel(channel),
+        TranscriptEntry.inbound_id == inbound_id,
+    )
+    return session.exec(query).first() is not None
+
+
+def append_transcript(session: Session, entries: Sequence[TranscriptEntry]) -> None:
+    """Append entries in the given order (their ids follow that order).
+
+    Raises :class:`DuplicateInbound` if an inbound id was already recorded
+    (a concurrent replay); nothing of ``entries`` is then written.
+    """
+    try:
+        flush_in_savepoint(session, entries)
+    except IntegrityError as exc:
+        raise DuplicateInbound("this inbound message was already recorded") from exc
+
+
+def recent_transcript(session: Session, person_id: int, limit: int = 50) -> list[TranscriptEntry]:
+    """Return the last ``limit`` entries of a person, oldest first."""
+    query = (
+        select(TranscriptEntry)
+        .where(TranscriptEntry.person_id == person_id)
+        .order_by(col(TranscriptEntry.id).desc())
+        .limit(limit)
+    )
+    return list(reversed(session.exec(query).all()))
