@@ -16,6 +16,9 @@ from dialogs.outputs import Handoff, Message, Output, Plan, Text
 from dialogs.schema import Do, Flow
 from dialogs.state import State
 
+MAIN_DOMAINS = ("sante", "logement", "papiers", "emploi")
+"""Always shown in the plan; other domains (justice) only once they have items."""
+
 
 @dataclass(frozen=True)
 class ActionCall:
@@ -51,7 +54,8 @@ def plan_of(state: State, flows: FlowSet) -> Plan:
     for entry in flows.plan_items():
         done = state.is_done(entry.domain, entry.item)
         by_domain.setdefault(entry.domain, []).append((Message(entry.title), done))
-    return Plan(domains=tuple((d, tuple(items)) for d, items in by_domain.items()))
+    shown = [(d, tuple(items)) for d, items in by_domain.items() if items or d in MAIN_DOMAINS]
+    return Plan(domains=tuple(shown))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,21 @@ from dialogs.schema import AnswerKind
 
 Parsed = str | int | float | bool
 
-YES = {"oui", "o", "ouais", "ok", "d'accord", "daccord", "yes", "y", "da", "si", "sim", "نعم", "ايه"}
+YES = {
+    "oui",
+    "o",
+    "ouais",
+    "ok",
+    "d'accord",
+    "daccord",
+    "yes",
+    "y",
+    "da",
+    "si",
+    "sim",
+    "نعم",
+    "ايه",
+}
 NO = {"non", "n", "no", "nu", "nao", "لا"}
 MONTHS = {
     "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,

@@ -40,8 +40,10 @@ def step(
 ) -> tuple[State, list[Output]]:
     """Run one event through the conversation."""
     new = state.model_copy(deep=True)
-    out: list[Output] = []
-    _recover(flows, new, out)
+    shown: list[Output] = []
+    moved = _recover(flows, new, shown)
+    # Every path below ends on the open prompt: recovery's own would show it twice.
+    out: list[Output] = [o for o in shown if not isinstance(o, Prompt)]
     if isinstance(event, System):
         _system(flows, new, event, out)
     elif _is_global(event, messages.MENU_WORDS, MENU) and new.started:
@@ -52,7 +54,8 @@ def step(
         _help(flows, new, out)
     elif not new.started:
         _go_home(flows, new, out)
-    elif isinstance(event, Pressed) and event.seq != new.seq:
+    elif moved or (isinstance(event, Pressed) and event.seq != new.seq):
+        # A stale button, or any answer to a question that vanished under the person.
         return new, [*out, Text(message(messages.CLOSED, new)), *_reprompt(flows, new)]
     else:
         _answer(flows, new, event, context, out)
@@ -75,33 +78,40 @@ def recover(flows: FlowSet, state: State) -> tuple[State, list[Output]]:
     return copy, out
 
 
-def _recover(flows: FlowSet, state: State, out: list[Output]) -> None:
+def _recover(flows: FlowSet, state: State, out: list[Output]) -> bool:
     """Move a person parked where a flow changed to a place that exists.
 
     A frame on a step that still exists stays there, even if the version moved.
     A frame on a vanished step (or a caller no longer on a `call`) goes to its
     flow's `recovery` step and the frames above it are dropped. A vanished flow
     is dropped with everything above it; its caller restarts at its recovery.
+    Returns whether the person was moved: the question now open is then a new
+    one (new `seq`, shown in `out`), which nothing sent before may answer.
     """
+    moved = False
     for index, frame in enumerate(state.stack):
         flow = flows.get(frame.flow)
         if flow is None:
             del state.stack[index:]
             if state.stack:
                 _park(flows[state.stack[-1].flow], state.stack[-1])
+            moved = True
             break
         here = flow.step(frame.step)
-        is_top = index == len(state.stack) - 1
-        if (here is None and frame.step != END) or (not is_top and not isinstance(here, Call)):
+        above = state.stack[index + 1] if index + 1 < len(state.stack) else None
+        calls_above = isinstance(here, Call) and above is not None and here.call == above.flow
+        if (here is None and frame.step != END) or (above is not None and not calls_above):
             del state.stack[index + 1 :]
             _park(flow, frame)
+            moved = True
             break
         frame.version = flow.version
     if not state.stack:
-        return  # a conversation that never started stays unstarted
+        return moved  # a conversation that never started stays unstarted
     top = flows[state.stack[-1].flow].step(state.stack[-1].step)
-    if top is None or top.kind not in WAITING_KINDS:
+    if moved or top is None or top.kind not in WAITING_KINDS:
         _run(flows, state, out)
+    return moved
 
 
 def _park(flow: Flow, frame: Frame) -> None:
@@ -220,7 +230,8 @@ def _answer_checklist(
     else:
         said = answers.fold(event.text)
         finished = said in messages.DONE_WORDS
-        toggle = ids[int(said) - 1] if said.isdigit() and 0 < int(said) <= len(ids) else None
+        # By number, compared as text: int() fails on some Unicode digits and on huge numbers.
+        toggle = next((i for n, i in enumerate(ids, start=1) if said == str(n)), None)
     ticked = [str(i) for i in frame.locals.get("ticked", [])]
     if finished:
         state.answers[checklist.save] = [i for i in ids if i in ticked]
@@ -243,7 +254,7 @@ def _missed(flows: FlowSet, state: State, current: Step | None, out: list[Output
     out.extend(_reprompt(flows, state))
 
 
-def _reprompt(flows: FlowSet, state: State) -> list[Output]:
+def _reprompt(flows: FlowSet, state: State) -> list[Prompt]:
     if not state.stack:
         return []
     current = flows[state.stack[-1].flow].step(state.stack[-1].step)
@@ -317,5 +328,12 @@ def _holds(condition: Condition, state: State) -> bool:
     if condition.present is not None:
         return (condition.answer in state.answers) == condition.present
     if condition.in_ is not None:
-        return value in condition.in_
-    return bool(value == condition.equals)
+        return any(_same(value, expected) for expected in condition.in_)
+    return _same(value, condition.equals)
+
+
+def _same(value: object, expected: object) -> bool:
+    """Equality where a yes/no answer never equals a number (Python has True == 1)."""
+    if isinstance(value, bool) != isinstance(expected, bool):
+        return False
+    return value == expected

@@ -22,6 +22,7 @@ from dialogs.schema import (
     Do,
     Flow,
     Say,
+    SetValues,
     Step,
     texts_of,
 )
@@ -75,8 +76,8 @@ def _saved_keys(flow: Flow) -> Iterator[str]:
     for step in flow.steps:
         if isinstance(step, Ask | Checklist) or (isinstance(step, Choose) and step.save):
             yield str(step.save)
-        elif step.kind == "set":
-            yield from step.set  # type: ignore[union-attr]
+        elif isinstance(step, SetValues):
+            yield from step.set
 
 
 def _check_flow(flow: Flow, flows: FlowSet, known_answers: Set[str]) -> Iterator[FlowError]:

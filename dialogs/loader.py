@@ -76,7 +76,8 @@ def parse_file(path: Path) -> tuple[Flow | None, list[FlowError]]:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 0
         problem = getattr(error, "problem", None) or str(error)
-        return None, [FlowError(shown, line, f"this is not valid YAML: {problem}")]
+        advice = "check the indentation and the quotes on this line and the one before"
+        return None, [FlowError(shown, line, f"this is not valid YAML ({problem}): {advice}")]
     if not isinstance(raw, dict):
         return None, [FlowError(shown, 1, "a flow file is a mapping with id, version, steps")]
     errors: list[FlowError] = []
@@ -111,19 +112,28 @@ def _explain(path: str, raw: dict[str, Any], issue: Any) -> FlowError:
     node: Any = raw
     line = raw.get(_LINE, 1)
     where: list[str] = []
+    step_tag: str | None = None
     for part in issue["loc"]:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        if step_tag is not None and part == step_tag:
+            step_tag = None
+            continue  # the tag pydantic adds for the kind of a step, not a key of the file
+        step_tag = None
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        ):
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and part.endswith("_"):
             node = node.get(part[:-1], node)
         else:
-            continue  # a discriminator tag such as 'say' in the location
+            if issue["type"] == "missing" and part == issue["loc"][-1]:
+                where.append(str(part))  # the key to add
+            continue  # otherwise a union's tag, such as 'Wording', in the location
         if isinstance(node, dict):
             line = node.get(_LINE, line)
             if "id" in node:
                 where = [f"step {node['id']!r}"] if "kind" in node else where
+            if "kind" in node:
+                step_tag = str(node["kind"])
         if isinstance(part, str):
             where.append(part)
     if isinstance(node, dict) and not where:
@@ -151,7 +161,9 @@ def load(paths: Iterable[Path] | None = None) -> tuple[FlowSet, list[FlowError]]
             continue
         if flow.id in flows:
             first = flows[flow.id].path
-            errors.append(FlowError(str(path), 1, f"flow id {flow.id!r} is already used by {first}"))
+            errors.append(
+                FlowError(str(path), 1, f"flow id {flow.id!r} is already used by {first}")
+            )
             continue
         flows[flow.id] = flow
     return FlowSet(flows), errors

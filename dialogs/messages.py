@@ -26,7 +26,9 @@ HANDOFF_SENT = N_("C'est noté. Un conseiller va lire votre message et vous rép
 CHECKLIST_DONE = N_("C'est fait")
 YES = N_("Oui")
 NO = N_("Non")
-RELEASED = N_("Vous êtes sorti. Vous pouvez continuer sur votre téléphone, avec Telegram.")
+RELEASED = N_(
+    "Votre sortie est enregistrée. Vous pouvez continuer sur votre téléphone, avec Telegram."
+)
 LOOP_GUARD = N_("Un problème est survenu. On revient au menu.")
 PLAN_TITLE = N_("Mon plan")
 NOTHING_YET = N_("Rien à faire ici pour le moment.")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import string
 
 from dialogs import messages
-from dialogs.outputs import Button, CheckItem, Message, Prompt, Question
+from dialogs.outputs import Button, CheckItem, Choices, Message, Prompt, Question
 from dialogs.outputs import Checklist as ChecklistOut
-from dialogs.outputs import Choices
 from dialogs.schema import Ask, Checklist, Choose, Text
 from dialogs.state import State
 
@@ -37,12 +36,19 @@ def message(msgid: str, state: State) -> Message:
 
 def prompt_of(state: State, step: Ask | Choose | Checklist, offer_help: bool = False) -> Prompt:
     """The prompt a waiting step shows, numbered with the state's `seq`."""
-    extra = (Button("help", Message(messages.HELP_BUTTON)),) if offer_help else ()
+    help_shown = isinstance(step, Choose) and any(
+        pick(o.label, state) == messages.HELP_BUTTON for o in step.options
+    )
+    extra = (
+        (Button("help", Message(messages.HELP_BUTTON)),) if offer_help and not help_shown else ()
+    )
     if isinstance(step, Ask):
-        quick = ()
+        quick: tuple[Button, ...] = ()
         if step.expect == "yesno":
             quick = (Button("yes", Message(messages.YES)), Button("no", Message(messages.NO)))
-        return Question(message(pick(step.ask, state), state), step.expect, state.seq, quick + extra)
+        return Question(
+            message(pick(step.ask, state), state), step.expect, state.seq, quick + extra
+        )
     if isinstance(step, Choose):
         buttons = tuple(Button(o.id, message(pick(o.label, state), state)) for o in step.options)
         return Choices(message(pick(step.choose, state), state), buttons + extra, state.seq)
