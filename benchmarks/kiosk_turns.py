@@ -1,0 +1,308 @@
+"""Kiosk turns under load: N simulated kiosks walking the CSS flow over real HTTP.
+
+Starts `filrouge serve` on a fresh SQLite database (one process, as on a
+facility server) with N persons, logs each kiosk in, then has every kiosk walk
+the "complémentaire santé solidaire" flow again and again: read the chat page,
+press a button, follow the redirect. Prints turns/s, the latency of a turn (the
+POST that runs it) and of the page that follows, and the server's peak RSS.
+
+In the same run and the same way it measures a bare FastAPI app that does
+nothing (POST answers 303, GET answers a small page): the HTTP floor.
+
+Two loads: "paced" kiosks wait `--think` seconds between taps (a person reads
+before tapping; this is the load the p99 target is for), "saturated" ones
+never wait (the capacity). Every loop is bounded in count and time; only
+127.0.0.1 is used.
+
+    .venv/bin/python benchmarks/kiosk_turns.py [--kiosks 50] [--seconds 15] [--think 1.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+MAX_TURNS_PER_KIOSK = 5_000
+PIN = "2468"
+
+FLOOR_APP = textwrap.dedent(
+    """
+    from fastapi import FastAPI, Form
+    from fastapi.responses import HTMLResponse, RedirectResponse
+
+    app = FastAPI()
+
+    @app.post("/kiosk/say")
+    def say(value: str = Form("")):
+        return RedirectResponse("/kiosk/chat", 303)
+
+    @app.get("/kiosk/chat")
+    def chat():
+        return HTMLResponse("<form><input name=mid value=x><button value=sante></button></form>")
+    """
+)
+
+
+@dataclass
+class Figures:
+    turns: list[float] = field(default_factory=list)
+    pages: list[float] = field(default_factory=list)
+    walks: int = 0
+    errors: int = 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def env_for(database: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "FILROUGE_DATABASE_URL": f"sqlite:///{database}",
+        # Logins are not what is measured: cheap hashes keep the set-up short.
+        "FILROUGE_ARGON2_TIME_COST": "1",
+        "FILROUGE_ARGON2_MEMORY_KIB": "64",
+        "FILROUGE_KIOSK_IDLE_SECONDS": "3600",
+    }
+
+
+def make_persons(database: Path, count: int) -> list[str]:
+    """Migrate a fresh database and create `count` persons; return their codes."""
+    sys.path.insert(0, str(ROOT))
+    from bot.passwords import Hasher
+    from bot.settings import Settings
+    from storage.database import make_engine, write_transaction
+    from storage.migrate import upgrade
+    from storage.persons import create_facility, create_person
+    from storage.rows import id_of
+
+    settings = Settings(
+        database_url=f"sqlite:///{database}", argon2_time_cost=1, argon2_memory_kib=64
+    )
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    pin_hash = Hasher(settings).hash(PIN)
+    codes = [f"BENCH{n:03d}" for n in range(count)]
+    with write_transaction(engine) as session:
+        facility = create_facility(session, "bench", "Benchmark")
+        for code in codes:
+            create_person(session, id_of(facility), code, "Kiosque", code, "fr", pin_hash)
+    engine.dispose()
+    return codes
+
+
+def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://{HOST}:{port}/kiosk/chat", timeout=1).status_code < 500:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"the server on port {port} did not start")
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def hidden(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    return found.group(1) if found else ""
+
+
+def choose(html: str) -> tuple[str, str] | None:
+    """The (seq, value) to press on this page: the walk policy through the CSS flow."""
+    form = re.search(
+        r'<form method="post" action="/kiosk/say" class="buttons[^"]*">(.*?)</form>', html, re.S
+    )
+    if form is None:
+        return None
+    body = form.group(1)
+    values = re.findall(r'name="value" value="([^"]*)"', body)
+    seq = hidden(body, "seq")
+    for preferred in ("sante", "css", "done", "no"):
+        if preferred in values:
+            return seq, preferred
+    return seq, values[0] if values else "menu"
+
+
+async def walk(
+    client: httpx.AsyncClient, code: str, until: float, think: float, figures: Figures
+) -> None:
+    await asyncio.sleep(random.uniform(0, think))  # kiosks do not all start at once
+    login = await client.post("/kiosk/login", data={"code": code, "pin": PIN})
+    if login.status_code >= 400 or "/kiosk/chat" not in str(login.url):
+        figures.errors += 1
+        return
+    page = login.text
+    for _ in range(MAX_TURNS_PER_KIOSK):
+        if time.monotonic() >= until:
+            return
+        picked = choose(page)
+        if picked is None:
+            figures.errors += 1
+            return
+        seq, value = picked
+        if value == "sante":
+            figures.walks += 1
+        form = {
+            "csrf": hidden(page, "csrf"),
+            "mid": hidden(page, "mid"),
+            "seq": seq,
+            "value": value,
+        }
+        began = time.perf_counter()
+        answer = await client.post("/kiosk/say", data=form, follow_redirects=False)
+        turned = time.perf_counter()
+        following = await client.get("/kiosk/chat")
+        ended = time.perf_counter()
+        if answer.status_code != 303 or following.status_code != 200:
+            figures.errors += 1
+            return
+        figures.turns.append(turned - began)
+        figures.pages.append(ended - turned)
+        page = following.text
+        if think:
+            await asyncio.sleep(random.uniform(0.5, 1.5) * think)
+
+
+async def floor_walk(
+    client: httpx.AsyncClient, until: float, think: float, figures: Figures
+) -> None:
+    await asyncio.sleep(random.uniform(0, think))
+    for _ in range(MAX_TURNS_PER_KIOSK):
+        if time.monotonic() >= until:
+            return
+        began = time.perf_counter()
+        answer = await client.post("/kiosk/say", data={"value": "x"}, follow_redirects=False)
+        turned = time.perf_counter()
+        following = await client.get("/kiosk/chat")
+        ended = time.perf_counter()
+        if answer.status_code != 303 or following.status_code != 200:
+            figures.errors += 1
+            return
+        figures.turns.append(turned - began)
+        figures.pages.append(ended - turned)
+        if think:
+            await asyncio.sleep(random.uniform(0.5, 1.5) * think)
+
+
+async def load(
+    port: int, codes: list[str] | None, kiosks: int, seconds: float, think: float
+) -> Figures:
+    figures = Figures()
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    clients = [
+        httpx.AsyncClient(
+            base_url=f"http://{HOST}:{port}", limits=limits, timeout=30, follow_redirects=True
+        )
+        for _ in range(kiosks)
+    ]
+    until = time.monotonic() + seconds
+    if codes is None:
+        jobs = [floor_walk(c, until, think, figures) for c in clients]
+    else:
+        jobs = [
+            walk(c, code, until, think, figures) for c, code in zip(clients, codes, strict=True)
+        ]
+    await asyncio.gather(*jobs)
+    for client in clients:
+        await client.aclose()
+    return figures
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def report(name: str, figures: Figures, seconds: float, rss: float) -> None:
+    t = figures.turns
+    print(
+        f"{name:<28} {len(t) / seconds:8.1f} {percentile(t, 0.50):7.1f} {percentile(t, 0.95):7.1f}"
+        f" {percentile(t, 0.99):7.1f} {percentile(figures.pages, 0.99):9.1f} {rss:8.1f}"
+        f" {figures.walks:6d} {figures.errors:4d}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--kiosks", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--think", type=float, default=1.0, help="seconds between taps (paced)")
+    args = parser.parse_args()
+    kiosks = max(1, min(args.kiosks, 500))
+    seconds = max(1.0, min(args.seconds, 120.0))
+
+    with tempfile.TemporaryDirectory(prefix="filrouge-bench-") as tmp:
+        database = Path(tmp) / "bench.db"
+        codes = make_persons(database, kiosks)
+        env = env_for(database)
+        port, floor_port = free_port(), free_port()
+        floor_file = Path(tmp) / "floor_app.py"
+        floor_file.write_text(FLOOR_APP)
+        server = start([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], env, port)
+        floor = start(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                tmp,
+                "floor_app:app",
+                "--port",
+                str(floor_port),
+                "--log-level",
+                "warning",
+            ],
+            env,
+            floor_port,
+        )
+        try:
+            print(f"{kiosks} kiosks, {seconds:.0f} s per load, think time {args.think} s (paced)")
+            print(
+                f"{'':<28} {'turns/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+                f" {'page p99':>9} {'RSS MiB':>8} {'walks':>6} {'err':>4}"
+            )
+            for label, think in (("paced", args.think), ("saturated", 0.0)):
+                mine = asyncio.run(load(port, codes, kiosks, seconds, think))
+                report(f"filrouge, {label}", mine, seconds, peak_rss_mib(server.pid))
+                bare = asyncio.run(load(floor_port, None, kiosks, seconds, think))
+                report(f"bare FastAPI, {label}", bare, seconds, peak_rss_mib(floor.pid))
+        finally:
+            for process in (server, floor):
+                process.terminate()
+                process.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Kiosk channel: the touch-screen web pages used inside the facility (FastAPI + Jinja2)."""

@@ -1,0 +1,140 @@
+"""The kiosk session seen from the browser: its cookie, idle end, CSRF and message ids.
+
+The cookie holds a random token (only its hash is stored), is HttpOnly and
+SameSite=Strict and only sent to `/kiosk`. Every visit resets the idle clock;
+a visit after `kiosk_idle_seconds` of silence ends the session instead.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from fastapi import Response
+
+from bot.services import Services
+from storage.audit import record_audit
+from storage.database import write_transaction
+from storage.kiosk_sessions import (
+    end_kiosk_session,
+    get_kiosk_session,
+    touch_kiosk_session,
+)
+
+COOKIE = "filrouge_kiosk"
+LANG_COOKIE = "filrouge_lang"
+PATH = "/kiosk"
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A live session: who is at the kiosk and the token their forms must carry."""
+
+    session_id: int
+    person_id: int
+    csrf_token: str
+
+
+@dataclass(frozen=True)
+class Resumed:
+    visit: Visit | None
+    went_idle: bool = False
+    """The session existed but had been idle too long: it was just ended."""
+
+
+def resume(services: Services, raw_token: str | None) -> Resumed:
+    """The live session of this cookie (idle clock reset), or why there is none."""
+    if not raw_token:
+        return Resumed(None)
+    idle = timedelta(seconds=services.settings.kiosk_idle_seconds)
+    with services.locks.writer(), write_transaction(services.engine) as session:
+        now = services.clock.now()
+        record = get_kiosk_session(session, raw_token, idle_timeout=idle, now=now)
+        if record is None:
+            stale = get_kiosk_session(session, raw_token)
+            if stale is None:
+                return Resumed(None)
+            end_kiosk_session(session, stale, now=now)
+            record_audit(
+                session,
+                actor_kind="person",
+                actor_id=stale.person_id,
+                action="kiosk_logout",
+                person_id=stale.person_id,
+                detail={"reason": "idle"},
+                now=now,
+            )
+            return Resumed(None, went_idle=True)
+        touch_kiosk_session(session, record, now=now)
+        return Resumed(Visit(record.id or 0, record.person_id, record.csrf_token))
+
+
+def end(services: Services, raw_token: str | None, reason: str) -> bool:
+    """End the session of this cookie, if open; return whether one was ended."""
+    if not raw_token:
+        return False
+    with services.locks.writer(), write_transaction(services.engine) as session:
+        record = get_kiosk_session(session, raw_token)
+        if record is None:
+            return False
+        now = services.clock.now()
+        end_kiosk_session(session, record, now=now)
+        record_audit(
+            session,
+            actor_kind="person",
+            actor_id=record.person_id,
+            action="kiosk_logout",
+            person_id=record.person_id,
+            detail={"reason": reason},
+            now=now,
+        )
+        return True
+
+
+def csrf_ok(visit: Visit, submitted: str) -> bool:
+    return bool(submitted) and secrets.compare_digest(visit.csrf_token, submitted)
+
+
+def new_message_id() -> str:
+    """A fresh id for the forms of one page: the key that makes a replay harmless."""
+    return secrets.token_urlsafe(16)
+
+
+def valid_message_id(mid: str) -> bool:
+    return _MESSAGE_ID.fullmatch(mid) is not None
+
+
+def set_cookie(response: Response, services: Services, raw_token: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        raw_token,
+        path=PATH,
+        httponly=True,
+        samesite="strict",
+        secure=services.settings.secure_cookies,
+    )
+
+
+def clear_cookie(response: Response, services: Services) -> None:
+    response.delete_cookie(
+        COOKIE,
+        path=PATH,
+        httponly=True,
+        samesite="strict",
+        secure=services.settings.secure_cookies,
+    )
+
+
+def set_language_cookie(response: Response, services: Services, language: str) -> None:
+    response.set_cookie(
+        LANG_COOKIE,
+        language,
+        path=PATH,
+        httponly=True,
+        samesite="strict",
+        secure=services.settings.secure_cookies,
+        max_age=30 * 24 * 3600,
+    )

@@ -1,0 +1,41 @@
+"""What the kiosk itself says (the pages' notices): French msgids, translated in
+the templates with `_()`. Everything the conversation says comes from the engine.
+"""
+
+from __future__ import annotations
+
+from dialogs.schema import AnswerKind
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for `pybabel extract` without translating it here."""
+    return msgid
+
+
+REFUSED = N_("Code ou code PIN incorrect. Vérifiez et réessayez.")
+MISSING = N_("Écrivez votre code personnel et votre code PIN.")
+IDLE = N_("Vous avez été déconnecté, car l'écran n'a pas servi pendant un moment.")
+BYE = N_("Au revoir. Vous êtes déconnecté : plus rien de vous n'est à l'écran.")
+EMPTY = N_("Votre message est vide. Écrivez quelques mots, ou appuyez sur un bouton.")
+FORBIDDEN = N_("Cette page a expiré. Pour votre sécurité, recommencez depuis l'accueil.")
+MALFORMED = N_("Cette demande n'a pas pu être lue. Revenez à la conversation et réessayez.")
+
+# A hint under the answer field, by the kind of answer the question expects.
+HINTS: dict[AnswerKind, str] = {
+    "yesno": N_("Appuyez sur Oui ou Non, ou écrivez-le."),
+    "date": N_("Une date, par exemple : 14/03/2027"),
+    "time": N_("Une heure, par exemple : 14h30"),
+    "number": N_("Un nombre, avec des chiffres"),
+    "phone": N_("Un numéro, par exemple : 06 12 34 56 78"),
+    "text": N_("Une réponse courte"),
+}
+
+# The on-screen keyboard the field asks for, by the kind of answer.
+INPUT_MODES: dict[AnswerKind, str] = {
+    "yesno": "text",
+    "date": "text",
+    "time": "text",
+    "number": "numeric",
+    "phone": "tel",
+    "text": "text",
+}

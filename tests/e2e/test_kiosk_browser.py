@@ -1,0 +1,207 @@
+"""A person at the kiosk, in a real browser: log in, walk the health guide with
+buttons, see it ticked in « Mon plan », leave; mistakes, silence and the back button."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from playwright.async_api import Browser, Page
+
+from bot.app import create_app
+from bot.services import Services
+from bot.turn import load_conversation
+from dialogs.flowset import FlowSet
+from dialogs.schema import Call, Choose
+from storage.database import read_session
+from storage.persons import get_person
+
+pytestmark = pytest.mark.e2e
+
+Serve = Callable[[FastAPI], str]
+MakeServices = Callable[..., Services]
+TARGET = "css"  # the complémentaire santé solidaire guide
+MAX_PRESSES = 60
+
+
+def _reaches(flows: FlowSet, flow_id: str, target: str, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a flow calls `target`, directly or through the flows it calls."""
+    flow = flows.get(flow_id)
+    if flow is None or flow_id in seen:
+        return False
+    calls = {s.call for s in flow.steps if isinstance(s, Call)}
+    return target in calls or any(_reaches(flows, c, target, seen | {flow_id}) for c in calls)
+
+
+def _where(services: Services) -> tuple[str, str]:
+    with read_session(services.engine) as session:
+        person = get_person(session, 1)
+        assert person is not None
+        state, _ = load_conversation(session, person)
+    return state.stack[-1].flow, state.stack[-1].step
+
+
+def _choice_towards(services: Services, flow_id: str, step_id: str) -> str:
+    """Which button to press on a menu to get closer to the target guide."""
+    flow = services.flows[flow_id]
+    step = flow.step(step_id)
+    assert isinstance(step, Choose), (flow_id, step_id)
+    for option in step.options:
+        after = flow.step(option.goto) if option.goto else None
+        if isinstance(after, Call) and (
+            after.call == TARGET or _reaches(services.flows, after.call, TARGET)
+        ):
+            return option.id
+    raise AssertionError(f"no way to {TARGET} from {flow_id}/{step_id}")
+
+
+async def _press(page: Page, value: str) -> None:
+    async with page.expect_navigation():
+        await page.click(f'button[data-value="{value}"]')
+
+
+async def _answer_inside_guide(page: Page, services: Services) -> None:
+    """One answer on the guide's straight path: « non » to yes/no questions
+    (no cover yet, no counsellor), the option that goes on, every paper ticked."""
+    values = await page.eval_on_selector_all(
+        ".prompt button[data-value]", "bs => bs.map(b => b.dataset.value)"
+    )
+    unticked = await page.eval_on_selector_all(
+        '.prompt button.tick[aria-pressed="false"]', "bs => bs.map(b => b.dataset.value)"
+    )
+    if unticked:
+        await _press(page, unticked[0])
+    elif "done" in values:
+        await _press(page, "done")
+    elif "no" in values:
+        await _press(page, "no")
+    else:
+        flow_id, step_id = _where(services)
+        step = services.flows[flow_id].step(step_id)
+        assert isinstance(step, Choose), (flow_id, step_id, values)
+        onward = next((o.id for o in step.options if o.goto is None), step.options[0].id)
+        await _press(page, onward)
+
+
+async def _log_in(page: Page, base: str, code: str = "DEMO01", pin: str = "1234") -> None:
+    await page.goto(f"{base}/kiosk")
+    await page.fill("#code", code)
+    await page.fill("#pin", pin)
+    async with page.expect_navigation():
+        await page.click("form.login button[type=submit]")
+
+
+async def test_person_walks_the_health_guide_to_its_end_and_sees_it_in_the_plan(
+    browser: Browser, make_services: MakeServices, live_server: Serve, results_dir: Path
+) -> None:
+    services = make_services(real_clock=True)
+    base = live_server(create_app(services=services))
+    page = await browser.new_page(viewport={"width": 1080, "height": 1600})
+    await page.goto(f"{base}/kiosk")
+    await page.screenshot(path=str(results_dir / "kiosk-login.png"), full_page=True)
+    await _log_in(page, base)
+    assert page.url.endswith("/kiosk/chat#last")
+    assert "Bonjour Démo" in await page.content()
+
+    entered = False
+    for _ in range(MAX_PRESSES):
+        flow_id, step_id = _where(services)
+        if flow_id == TARGET:
+            entered = True
+            if await page.locator(".prompt button.tick").count():
+                await page.screenshot(path=str(results_dir / "kiosk-checklist.png"), full_page=True)
+            await _answer_inside_guide(page, services)
+        elif entered:
+            break  # the guide ended: back on a menu
+        else:
+            await _press(page, _choice_towards(services, flow_id, step_id))
+    else:
+        raise AssertionError(f"the guide did not end after {MAX_PRESSES} presses")
+
+    await page.goto(f"{base}/kiosk")  # the login page sends a live session to the chat
+    home_flow, home_step = _where(services)
+    assert (home_flow, home_step) == (services.flows.home.id, services.flows.home.recovery)
+    await _press(page, "plan")
+    await page.screenshot(path=str(results_dir / "kiosk-chat.png"), full_page=True)
+    title = next(i.title for i in services.flows.plan_items() if i.item == TARGET)
+    last_bubbles = await page.locator(".bubble.theirs p").all_inner_texts()
+    plan = next(text for text in reversed(last_bubbles) if "Mon plan" in text)
+    assert f"✓ {title}" in plan
+
+
+async def test_five_wrong_pins_show_what_to_do(
+    browser: Browser, make_services: MakeServices, live_server: Serve
+) -> None:
+    base = live_server(create_app(services=make_services(real_clock=True)))
+    page = await browser.new_page()
+    for _ in range(5):
+        await _log_in(page, base, pin="0000")
+    message = await page.locator("#locked").inner_text()
+    assert message == "Trop d'essais. Réessayez dans 15 minutes ou demandez à un surveillant."
+    await _log_in(page, base, pin="1234")
+    assert "/kiosk/login" in page.url
+    assert await page.locator("#locked").count() == 1
+
+
+async def test_silent_kiosk_logs_out_by_itself(
+    browser: Browser, make_services: MakeServices, live_server: Serve
+) -> None:
+    services = make_services(real_clock=True, kiosk_idle_seconds=2)
+    base = live_server(create_app(services=services))
+    page = await browser.new_page()
+    await _log_in(page, base)
+    assert "/kiosk/chat" in page.url
+    await page.wait_for_url(f"{base}/kiosk?idle=1", timeout=15_000)
+    assert "Vous avez été déconnecté" in await page.content()
+    assert "Bonjour Démo" not in await page.content()
+
+
+async def test_back_button_after_finishing_shows_nothing_of_the_person(
+    browser: Browser, make_services: MakeServices, live_server: Serve
+) -> None:
+    base = live_server(create_app(services=make_services(real_clock=True)))
+    page = await browser.new_page()
+    await _log_in(page, base)
+    await page.fill("#text", "Mon frère s'appelle Karim")
+    async with page.expect_navigation():
+        await page.click("form.say button[type=submit]")
+    assert "Mon frère s'appelle Karim" in await page.content()
+    async with page.expect_navigation():
+        await page.click('button[data-value="logout"]')
+    assert "Au revoir" in await page.content()
+    await page.go_back()
+    await page.wait_for_load_state()
+    content = await page.content()
+    assert "Karim" not in content
+    assert "Bonjour Démo" not in content
+    assert await page.locator("#code").count() == 1  # the login page
+
+
+async def test_kiosk_works_without_javascript(
+    browser: Browser, make_services: MakeServices, live_server: Serve
+) -> None:
+    base = live_server(create_app(services=make_services(real_clock=True)))
+    context = await browser.new_context(java_script_enabled=False)
+    page = await context.new_page()
+    await _log_in(page, base)
+    await _press(page, "plan")
+    bubbles = await page.locator(".bubble.theirs p").all_inner_texts()
+    assert any(text.startswith("Mon plan") for text in bubbles)
+    async with page.expect_navigation():
+        await page.click('button[data-value="logout"]')
+    assert await page.locator("#code").count() == 1
+    await context.close()
+
+
+async def test_arabic_page_reads_right_to_left(
+    browser: Browser, make_services: MakeServices, live_server: Serve, results_dir: Path
+) -> None:
+    base = live_server(create_app(services=make_services(real_clock=True)))
+    page = await browser.new_page(viewport={"width": 1080, "height": 1400})
+    await page.goto(f"{base}/kiosk?lang=ar")
+    assert await page.get_attribute("html", "dir") == "rtl"
+    await _log_in(page, base, code="DEMO02", pin="5678")
+    assert await page.get_attribute("html", "dir") == "rtl"
+    await page.screenshot(path=str(results_dir / "kiosk-chat-ar.png"), full_page=True)

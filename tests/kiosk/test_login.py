@@ -1,0 +1,114 @@
+"""Logging in at the kiosk: code + PIN, the same refusal for every mistake, the lock."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from bot.app import create_app
+from bot.clock import MovableClock
+from bot.services import Services
+from storage.database import read_session
+from storage.models import AuditEvent
+from tests.kiosk.visitor import Kiosk
+
+LOCKED = "Trop d'essais. Réessayez dans 15 minutes ou demandez à un surveillant."
+REFUSED = "Code ou code PIN incorrect. Vérifiez et réessayez."
+
+
+def _audit(services: Services) -> list[AuditEvent]:
+    with read_session(services.engine) as session:
+        return list(session.exec(select(AuditEvent).order_by(AuditEvent.id)).all())  # type: ignore[arg-type]
+
+
+def test_login_page_has_numeric_pin_and_languages(kiosk: Kiosk) -> None:
+    page = kiosk.client.get("/kiosk")
+    assert page.status_code == 200
+    assert re.search(r'<input id="pin" name="pin" type="password" inputmode="numeric"', page.text)
+    for name in ("Français", "العربية", "English", "Română"):
+        assert name in page.text
+
+
+def test_arabic_login_page_reads_right_to_left(kiosk: Kiosk) -> None:
+    page = kiosk.client.get("/kiosk?lang=ar")
+    assert '<html lang="ar" dir="rtl">' in page.text
+    # The choice is remembered for the next page (a refused login, say).
+    again = kiosk.client.get("/kiosk")
+    assert 'dir="rtl"' in again.text
+
+
+def test_correct_pin_opens_a_session_and_the_conversation(kiosk: Kiosk) -> None:
+    response = kiosk.login(code=" demo01 ", pin="1234")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/kiosk/chat#last"
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie
+    assert "Path=/kiosk" in cookie
+    assert "Secure" not in cookie  # settings.secure_cookies is off in tests
+    page = kiosk.chat()
+    assert "Bonjour Démo." in page.text
+    assert page.buttons()  # the home menu is open
+
+
+def test_secure_cookie_when_served_over_https(make_services: Callable[..., Services]) -> None:
+    services = make_services(secure_cookies=True)
+    with TestClient(create_app(services=services), base_url="https://kiosk.test") as client:
+        response = Kiosk(client).login()
+    assert "Secure" in response.headers["set-cookie"]
+
+
+def test_wrong_pin_and_unknown_code_get_the_same_answer(kiosk: Kiosk) -> None:
+    wrong_pin = kiosk.login(code="DEMO01", pin="0000")
+    unknown = kiosk.login(code="NOBODY", pin="0000")
+    assert wrong_pin.status_code == unknown.status_code == 200
+    assert REFUSED in wrong_pin.text
+    assert wrong_pin.text == unknown.text
+    assert "set-cookie" not in wrong_pin.headers
+    assert "set-cookie" not in unknown.headers
+
+
+def test_five_wrong_pins_lock_the_code_for_fifteen_minutes(
+    kiosk: Kiosk, clock: MovableClock
+) -> None:
+    for _ in range(4):
+        assert REFUSED in kiosk.login(pin="9999").text
+    fifth = kiosk.login(pin="9999")
+    assert LOCKED in fifth.text
+    # The right PIN during the lock is refused too, with the same explanation.
+    during = kiosk.login(pin="1234")
+    assert during.status_code == 200
+    assert LOCKED in during.text
+    assert "set-cookie" not in during.headers
+    clock.advance(timedelta(minutes=10))
+    assert "Réessayez dans 5 minutes" in kiosk.login(pin="1234").text
+    clock.advance(timedelta(minutes=5, seconds=1))
+    assert kiosk.login(pin="1234").status_code == 303
+
+
+def test_logins_are_audited_without_the_pin(kiosk: Kiosk, services: Services) -> None:
+    kiosk.login(pin="4321")
+    kiosk.login(code="NOBODY", pin="4321")
+    kiosk.login(pin="1234")
+    actions = [(e.action, e.detail.get("reason")) for e in _audit(services)]
+    assert ("kiosk_login_failed", "wrong_pin") in actions
+    assert ("kiosk_login_failed", "unknown_code") in actions
+    assert ("kiosk_login", None) in actions
+    for event in _audit(services):
+        assert "4321" not in str(event.detail)
+        assert "1234" not in str(event.detail)
+
+
+def test_lock_is_audited(kiosk: Kiosk, services: Services) -> None:
+    for _ in range(5):
+        kiosk.login(pin="9999")
+    assert [e.action for e in _audit(services)][-1] == "kiosk_login_locked"
+
+
+def test_empty_form_asks_for_both_codes(kiosk: Kiosk) -> None:
+    response = kiosk.login(code="", pin="")
+    assert "Écrivez votre code personnel et votre code PIN." in response.text

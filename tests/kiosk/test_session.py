@@ -1,0 +1,113 @@
+"""Leaving the kiosk: "J'ai fini", or silence; afterwards the old cookie opens nothing."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from bot.clock import MovableClock
+from bot.services import Services
+from storage.database import read_session
+from storage.models import AuditEvent, KioskSession
+from tests.kiosk.visitor import Kiosk
+
+IDLE_NOTICE = "Vous avez été déconnecté"
+
+
+def _stolen_cookie_client(client: TestClient, token: str) -> TestClient:
+    client.cookies.clear()
+    client.cookies.set("filrouge_kiosk", token, domain="kiosk.test", path="/kiosk")
+    return client
+
+
+def test_finished_button_ends_the_session_and_the_old_cookie_no_longer_works(
+    logged_in: Kiosk, services: Services
+) -> None:
+    token = logged_in.client.cookies["filrouge_kiosk"]
+    page = logged_in.chat()
+    response = logged_in.client.post(
+        "/kiosk/logout", data=page.form_with_action("/kiosk/logout"), follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/kiosk?bye=1"
+    assert 'filrouge_kiosk=""' in response.headers["set-cookie"]
+    goodbye = logged_in.client.get("/kiosk?bye=1")
+    assert "Au revoir" in goodbye.text
+    assert "Démo" not in goodbye.text
+    client = _stolen_cookie_client(logged_in.client, token)
+    again = client.get("/kiosk/chat", follow_redirects=False)
+    assert again.status_code == 303
+    assert again.headers["location"] == "/kiosk"
+    with read_session(services.engine) as session:
+        record = session.exec(select(KioskSession)).one()
+        assert record.ended_at is not None
+        actions = [e.action for e in session.exec(select(AuditEvent)).all()]
+    assert actions[-1] == "kiosk_logout"
+
+
+def test_old_cookie_cannot_post_either(logged_in: Kiosk, services: Services) -> None:
+    token = logged_in.client.cookies["filrouge_kiosk"]
+    fields = logged_in.chat().text_form().fields
+    logged_in.client.post("/kiosk/logout")
+    client = _stolen_cookie_client(logged_in.client, token)
+    response = client.post(
+        "/kiosk/say", data={**fields, "text": "encore moi"}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/kiosk"
+
+
+def test_idle_session_ends_and_the_login_page_says_so(
+    logged_in: Kiosk, clock: MovableClock, services: Services
+) -> None:
+    clock.advance(timedelta(seconds=services.settings.kiosk_idle_seconds - 1))
+    logged_in.chat()  # still there: and this visit resets the idle clock
+    clock.advance(timedelta(seconds=services.settings.kiosk_idle_seconds + 1))
+    response = logged_in.client.get("/kiosk/chat", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/kiosk?idle=1"
+    login = logged_in.client.get("/kiosk?idle=1")
+    assert IDLE_NOTICE in html.unescape(login.text)
+    with read_session(services.engine) as session:
+        assert session.exec(select(KioskSession)).one().ended_at is not None
+        last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()  # type: ignore[union-attr]
+    assert last is not None
+    assert last.action == "kiosk_logout"
+    assert last.detail == {"reason": "idle"}
+
+
+def test_idle_session_cannot_answer(logged_in: Kiosk, clock: MovableClock) -> None:
+    page = logged_in.chat()
+    clock.advance(timedelta(minutes=10))
+    response = logged_in.say("encore là ?", page)
+    assert response.headers["location"] == "/kiosk?idle=1"
+
+
+def test_chat_page_carries_the_idle_delay_for_script_and_refresh(logged_in: Kiosk) -> None:
+    text = logged_in.chat().text
+    assert 'data-idle="180"' in text
+    assert '<meta http-equiv="refresh" content="185;url=/kiosk/logout?idle=1">' in text
+    assert '<script src="/kiosk/static/kiosk.js" defer></script>' in text
+
+
+def test_idle_refresh_without_javascript_ends_the_session(
+    logged_in: Kiosk, services: Services
+) -> None:
+    response = logged_in.client.get("/kiosk/logout?idle=1", follow_redirects=False)
+    assert response.headers["location"] == "/kiosk?idle=1"
+    assert logged_in.client.get("/kiosk/chat", follow_redirects=False).status_code == 303
+
+
+def test_login_page_with_a_live_session_goes_back_to_the_chat(logged_in: Kiosk) -> None:
+    response = logged_in.client.get("/kiosk", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/kiosk/chat"
+
+
+def test_chat_without_a_session_goes_to_the_login_page(kiosk: Kiosk) -> None:
+    response = kiosk.client.get("/kiosk/chat", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/kiosk"
