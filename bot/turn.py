@@ -26,9 +26,8 @@ from storage.audit import record_audit
 from storage.conversation import load_state, save_state
 from storage.database import lock_person, write_transaction
 from storage.enums import Channel, Direction
-from storage.errors import DuplicateInbound, NotFound, StaleState
+from storage.errors import DuplicateInbound, StaleState
 from storage.models import Person, TranscriptEntry
-from storage.persons import get_person
 from storage.rows import id_of
 from storage.transcript import append_transcript, inbound_seen
 
@@ -74,10 +73,7 @@ def load_conversation(session: Session, person: Person) -> tuple[State, int]:
 
 
 def _turn(services: Services, session: Session, inbound: Inbound) -> TurnResult:
-    lock_person(session, inbound.person_id)
-    person = get_person(session, inbound.person_id)
-    if person is None:
-        raise NotFound(f"no person with id {inbound.person_id}")
+    person = lock_person(session, inbound.person_id)
     state, version = load_conversation(session, person)
     if inbound.inbound_id and inbound_seen(
         session, inbound.person_id, inbound.channel, inbound.inbound_id

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from storage.errors import DatabaseUnavailable, NotFound
+from storage.models import Person
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Execution option read by the SQLite "begin" hook to choose the BEGIN mode.
@@ -103,19 +104,20 @@ def _translated_errors() -> Iterator[None]:
         raise DatabaseUnavailable(str(exc.orig or exc)) from exc
 
 
-def lock_person(session: Session, person_id: int) -> None:
-    """Serialize turns of one person until the end of the transaction.
+def lock_person(session: Session, person_id: int) -> Person:
+    """Read the person and serialize their turns until the end of the transaction.
 
-    PostgreSQL takes ``SELECT ... FOR UPDATE`` on the person row. SQLite only
-    checks the row exists: ``BEGIN IMMEDIATE`` already serialized the writers.
-    Raises :class:`NotFound` when there is no such person.
+    PostgreSQL takes ``SELECT ... FOR UPDATE`` on the person row. SQLite has
+    no row locks and needs none: ``BEGIN IMMEDIATE`` already serialized the
+    writers. Raises :class:`NotFound` when there is no such person.
     """
-    query = "SELECT id FROM person WHERE id = :id"
+    query = select(Person).where(col(Person.id) == person_id)
     if session.get_bind().dialect.name == "postgresql":
-        query += " FOR UPDATE"
-    found = session.connection().execute(text(query), {"id": person_id}).first()
-    if found is None:
+        query = query.with_for_update()
+    person = session.exec(query).first()
+    if person is None:
         raise NotFound(f"no person with id {person_id}")
+    return person
 
 
 def check_database(engine: Engine) -> bool:
