@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
@@ -44,6 +44,24 @@ class Inbound:
     inbound_id: str | None = None
 
 
+class Deliver(Protocol):
+    """How a channel hands outputs on, inside the turn's transaction.
+
+    The kiosk needs none: its page is the transcript, so the turn records
+    outputs there. Telegram enqueues outbox rows, recorded in the transcript
+    only once Telegram accepted them.
+    """
+
+    def __call__(
+        self,
+        session: Session,
+        person: Person,
+        outputs: list[Output],
+        state: State,
+        translator: Translator,
+    ) -> None: ...
+
+
 @dataclass(frozen=True)
 class TurnResult:
     outputs: list[Output]
@@ -51,13 +69,16 @@ class TurnResult:
     duplicate: bool = False
 
 
-def run_turn(services: Services, inbound: Inbound) -> TurnResult:
-    """Process one inbound event for one person; safe to call twice with the same id."""
+def run_turn(services: Services, inbound: Inbound, deliver: Deliver | None = None) -> TurnResult:
+    """Process one inbound event for one person; safe to call twice with the same id.
+
+    Outputs go to the transcript, or to `deliver` when the channel sends them itself.
+    """
     with services.locks.hold(inbound.person_id):
         for _attempt in range(STALE_RETRIES):
             try:
                 with write_transaction(services.engine) as session:
-                    return _turn(services, session, inbound)
+                    return _turn(services, session, inbound, deliver)
             except (StaleState, DuplicateInbound):
                 continue  # another process got there first: read again
     raise StaleState(inbound.person_id, -1)
@@ -72,7 +93,9 @@ def load_conversation(session: Session, person: Person) -> tuple[State, int]:
     return state, version
 
 
-def _turn(services: Services, session: Session, inbound: Inbound) -> TurnResult:
+def _turn(
+    services: Services, session: Session, inbound: Inbound, deliver: Deliver | None
+) -> TurnResult:
     person = lock_person(session, inbound.person_id)
     state, version = load_conversation(session, person)
     if inbound.inbound_id and inbound_seen(
@@ -85,10 +108,15 @@ def _turn(services: Services, session: Session, inbound: Inbound) -> TurnResult:
     translator = services.catalogs.get(person.language)
     now = services.clock.now()
     entries = [_inbound_entry(services, person, inbound, state, translator)]
-    entries += [_outbound_entry(person, inbound.channel, o, new_state, translator) for o in outputs]
+    if deliver is None:
+        entries += [
+            _outbound_entry(person, inbound.channel, o, new_state, translator) for o in outputs
+        ]
     for entry in entries:
         entry.at = now
     append_transcript(session, entries)
+    if deliver is not None:
+        deliver(session, person, outputs, new_state, translator)
     for output in outputs:
         if isinstance(output, Handoff):
             record_audit(
