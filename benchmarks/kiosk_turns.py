@@ -167,9 +167,8 @@ class Connection:
     async def request(
         self, method: str, path: str, form: dict[str, str] | None = None
     ) -> tuple[int, dict[str, str], str]:
-        if self.writer is None:
+        if self.reader is None or self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
-        assert self.reader is not None
         body = urlencode(form or {}).encode()
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}\r\n"
@@ -205,7 +204,7 @@ async def walk(conn: Connection, code: str, until: float, think: float, figures:
     await asyncio.sleep(random.uniform(0, think))  # kiosks do not all start at once
     _status, _headers, page = await conn.request("GET", "/kiosk")
     form = {"code": code, "pin": PIN, "csrf": hidden(page, "csrf")}
-    status, headers, _ = await conn.request("POST", "/kiosk/login", form)
+    status, _headers, _ = await conn.request("POST", "/kiosk/login", form)
     if status != 303:
         figures.errors += 1
         return

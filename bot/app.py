@@ -15,7 +15,7 @@ BUSY_PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Fil rouge</title><body style="font:1.4rem sans-serif;margin:2rem">
 <h1>Le service est occupé.</h1><p>Rien n'est perdu. Attendez un instant, puis réessayez.</p>
-<p><a href="javascript:history.back()">Réessayer</a></p></body></html>"""
+<p><a href="/kiosk/chat">Réessayer</a></p></body></html>"""
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:

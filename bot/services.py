@@ -43,7 +43,9 @@ def load_flows() -> FlowSet:
 
 def build(settings: Settings, clock: Clock | None = None) -> Services:
     """Make the engine, load flows and catalogs: the service's start-up work."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
+    )
     return Services(
         settings=settings,
         engine=engine,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -21,6 +21,8 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///filrouge.db"
     """Any SQLAlchemy URL: `sqlite:///path.db` or `postgresql://user@host/db`."""
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    """How long a SQLite writer waits for another before the page says "busy"."""
     secure_cookies: bool = False
     """Set true when the kiosk is served over HTTPS (cookies get `Secure`)."""
     kiosk_idle_seconds: int = Field(default=180, ge=15)
@@ -31,4 +33,20 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=64)
     timezone: str = "Europe/Paris"
+    speech_program: str = "espeak-ng"
+    """The espeak-ng program that reads messages aloud (a name on PATH or a path)."""
     locales_dir: Path = LOCALES_DIR
+    link_code_days: int = Field(default=30, ge=1)
+    """How long a Telegram link code from the release sheet stays valid."""
+    link_attempts_per_hour: int = Field(default=5, ge=1)
+    """Wrong link codes a Telegram account may type per hour before it must wait."""
+    telegram_token: SecretStr | None = None
+    """The bot's token from @BotFather; setting it turns the Telegram channel on."""
+    telegram_webhook_url: str | None = None
+    """Public HTTPS URL of the webhook; unset, the bot polls (one server)."""
+    telegram_webhook_secret: SecretStr | None = None
+    """Secret Telegram sends with each webhook call (X-Telegram-Bot-Api-Secret-Token)."""
+    telegram_api_url: str | None = None
+    """Base URL of a self-hosted Bot API server (default: Telegram's own)."""
+    telegram_bot_username: str = "FilRougeBot"
+    """The bot's @username without the @, for the deep links on release sheets."""

@@ -25,6 +25,8 @@ class Bubble:
     mine: bool
     """Said by the person (shown at the end of the line), else by Fil rouge."""
     text: str
+    entry_id: int = 0
+    """The transcript entry shown: what its 🔊 button reads."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def bubbles_of(entries: list[TranscriptEntry]) -> tuple[Bubble, ...]:
             continue
         after_tick = False
         if entry.text.strip():
-            bubbles.append(Bubble(entry.direction == Direction.IN, entry.text))
+            bubbles.append(Bubble(entry.direction == Direction.IN, entry.text, entry.id or 0))
     return tuple(bubbles)
 
 

@@ -16,7 +16,8 @@ from fastapi import Response
 
 from bot.services import Services
 from storage.audit import record_audit
-from storage.database import write_transaction
+from storage.database import read_session, write_transaction
+from storage.errors import DatabaseUnavailable
 from storage.kiosk_sessions import (
     end_kiosk_session,
     get_kiosk_session,
@@ -46,9 +47,38 @@ class Resumed:
 
 
 def resume(services: Services, raw_token: str | None) -> Resumed:
-    """The live session of this cookie (idle clock reset), or why there is none."""
+    """The live session of this cookie (idle clock reset), or why there is none.
+
+    When the database is too busy to record the visit, a live session is still
+    recognised (reading does not wait for writers): the page is shown, and the
+    idle clock is reset by the next visit. A session to end for idleness needs
+    the write, so then `DatabaseUnavailable` is raised.
+    """
     if not raw_token:
         return Resumed(None)
+    try:
+        return _resume(services, raw_token)
+    except DatabaseUnavailable:
+        visit = peek(services, raw_token)
+        if visit is None:
+            raise
+        return Resumed(visit)
+
+
+def peek(services: Services, raw_token: str | None) -> Visit | None:
+    """The live session of this cookie, read only: the idle clock is not reset."""
+    if not raw_token:
+        return None
+    idle = timedelta(seconds=services.settings.kiosk_idle_seconds)
+    with read_session(services.engine) as session:
+        now = services.clock.now()
+        record = get_kiosk_session(session, raw_token, idle_timeout=idle, now=now)
+        if record is None:
+            return None
+        return Visit(record.id or 0, record.person_id, record.csrf_token)
+
+
+def _resume(services: Services, raw_token: str) -> Resumed:
     idle = timedelta(seconds=services.settings.kiosk_idle_seconds)
     with services.locks.writer(), write_transaction(services.engine) as session:
         now = services.clock.now()
@@ -95,7 +125,8 @@ def end(services: Services, raw_token: str | None, reason: str) -> bool:
 
 
 def csrf_ok(visit: Visit, submitted: str) -> bool:
-    return bool(submitted) and secrets.compare_digest(visit.csrf_token, submitted)
+    # Bytes: compare_digest refuses str with non-ASCII characters (a 500).
+    return bool(submitted) and secrets.compare_digest(visit.csrf_token.encode(), submitted.encode())
 
 
 def new_message_id() -> str:

@@ -18,6 +18,8 @@ IDLE = N_("Vous avez été déconnecté, car l'écran n'a pas servi pendant un m
 BYE = N_("Au revoir. Vous êtes déconnecté : plus rien de vous n'est à l'écran.")
 EMPTY = N_("Votre message est vide. Écrivez quelques mots, ou appuyez sur un bouton.")
 FORBIDDEN = N_("Cette page a expiré. Pour votre sécurité, recommencez depuis l'accueil.")
+BUSY = N_("Le service est occupé. Votre message n'est pas perdu : appuyez à nouveau sur Envoyer.")
+SPEECH_FAILED = N_("La lecture à voix haute ne marche pas pour le moment.")
 MALFORMED = N_("Cette demande n'a pas pu être lue. Revenez à la conversation et réessayez.")
 
 # A hint under the answer field, by the kind of answer the question expects.

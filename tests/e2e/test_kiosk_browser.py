@@ -205,3 +205,88 @@ async def test_arabic_page_reads_right_to_left(
     await _log_in(page, base, code="DEMO02", pin="5678")
     assert await page.get_attribute("html", "dir") == "rtl"
     await page.screenshot(path=str(results_dir / "kiosk-chat-ar.png"), full_page=True)
+
+
+async def test_typing_keeps_the_session_and_silence_still_ends_it(
+    browser: Browser, make_services: MakeServices, live_server: Serve
+) -> None:
+    """Idle delay of 2 s: typing for 8 s (past the delay, and past the no-script
+    refresh at 7 s) keeps the person in, and the server agrees (the message is
+    answered); then silence logs out."""
+    services = make_services(real_clock=True, kiosk_idle_seconds=2)
+    base = live_server(create_app(services=services))
+    page = await browser.new_page()
+    await _log_in(page, base)
+    alive: list[int] = []
+    page.on(
+        "response",
+        lambda response: alive.append(response.status) if "/kiosk/alive" in response.url else None,
+    )
+    await page.click("#text")
+    for letter in "Je cherche un logement":
+        await page.keyboard.type(letter)
+        await page.wait_for_timeout(360)
+    assert page.url.endswith("/kiosk/chat#last")
+    assert alive
+    assert set(alive) == {204}
+    async with page.expect_navigation():
+        await page.click("form.say button[type=submit]")
+    assert "/kiosk/chat" in page.url
+    assert "Je cherche un logement" in await page.locator(".bubble.mine").last.inner_text()
+    await page.wait_for_url(f"{base}/kiosk?idle=1", timeout=15_000)
+
+
+async def test_without_javascript_the_page_still_logs_out_when_silent(
+    browser: Browser, make_services: MakeServices, live_server: Serve
+) -> None:
+    services = make_services(real_clock=True, kiosk_idle_seconds=2)
+    base = live_server(create_app(services=services))
+    context = await browser.new_context(java_script_enabled=False)
+    page = await context.new_page()
+    await _log_in(page, base)
+    assert "/kiosk/chat" in page.url
+    await page.wait_for_url(f"{base}/kiosk?idle=1", timeout=15_000)  # the refresh, at 7 s
+    assert "Bonjour Démo" not in await page.content()
+    await context.close()
+
+
+async def test_every_message_of_fil_rouge_can_be_listened_to(
+    browser: Browser, make_services: MakeServices, live_server: Serve, results_dir: Path
+) -> None:
+    base = live_server(create_app(services=make_services(real_clock=True)))
+    page = await browser.new_page(viewport={"width": 1080, "height": 1600})
+    await _log_in(page, base)
+    theirs = page.locator(".bubble.theirs")
+    assert await theirs.count() > 0
+    assert await page.locator(".bubble.theirs .speak button.speak-button").count() == (
+        await theirs.count()
+    )
+    assert await page.locator(".bubble.mine .speak").count() == 0
+    assert await page.locator(".prompt .speak button.speak-button").count() == 1
+    assert await page.locator("audio[controls]").count() == 0  # the script's buttons instead
+    await page.screenshot(path=str(results_dir / "kiosk-read-aloud.png"), full_page=True)
+    first = page.locator(".bubble.theirs .speak").first
+    async with page.expect_response(lambda r: "/kiosk/speak/" in r.url) as sound:
+        await first.locator("button").click()
+    response = await sound.value
+    assert response.status == 200
+    assert response.headers["content-type"] == "audio/wav"
+    # The browser decodes it: the player learns its length.
+    await page.wait_for_function(
+        "() => { const a = document.querySelector('.bubble.theirs audio');"
+        " return a && a.readyState >= 1 && a.duration > 0.3; }",
+        timeout=10_000,
+    )
+
+
+async def test_without_javascript_each_message_has_the_browser_s_player(
+    browser: Browser, make_services: MakeServices, live_server: Serve
+) -> None:
+    base = live_server(create_app(services=make_services(real_clock=True)))
+    context = await browser.new_context(java_script_enabled=False)
+    page = await context.new_page()
+    await _log_in(page, base)
+    players = page.locator(".bubble.theirs audio[controls]")
+    assert await players.count() == await page.locator(".bubble.theirs").count()
+    assert (await players.first.get_attribute("src") or "").startswith("/kiosk/speak/")
+    await context.close()

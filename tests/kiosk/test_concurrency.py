@@ -23,8 +23,9 @@ async def test_simultaneous_posts_give_one_consistent_transcript(
 ) -> None:
     base = live_server(app)
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        form = read_page(await client.get("/kiosk")).form_with_action("/kiosk/login")
         login = await client.post(
-            "/kiosk/login", data={"code": "DEMO01", "pin": "1234"}, follow_redirects=True
+            "/kiosk/login", data={**form, "code": "DEMO01", "pin": "1234"}, follow_redirects=True
         )
         assert login.status_code == 200  # followed to the chat
         page = read_page(login)

@@ -23,6 +23,7 @@ def _assert_locked_down(response: httpx.Response) -> None:
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+    assert "media-src 'self'" in policy  # the 🔊 players
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,8 @@ class _FormReader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self.forms.append(Form(a.get("action", "")))
+            # The fragment only scrolls the answer into view; it is not sent.
+            self.forms.append(Form(a.get("action", "").split("#")[0]))
         elif tag == "input" and self.forms and "name" in a:
             self.forms[-1].fields[a["name"]] = a.get("value", "")
         elif tag == "button" and a.get("name") == "value":
@@ -101,8 +102,14 @@ class Kiosk:
     def __init__(self, client: TestClient) -> None:
         self.client = client
 
+    def login_form(self) -> dict[str, str]:
+        """The fields of the login page's form (its language and CSRF token)."""
+        page = read_page(self.client.get("/kiosk", follow_redirects=False))
+        return page.form_with_action("/kiosk/login")
+
     def login(self, code: str = "DEMO01", pin: str = "1234", lang: str = "") -> httpx.Response:
-        data = {"code": code, "pin": pin, "lang": lang}
+        """Open the login page, then send its form filled in, as a person does."""
+        data = {**self.login_form(), "code": code, "pin": pin, "lang": lang}
         response: httpx.Response = self.client.post(
             "/kiosk/login", data=data, follow_redirects=False
         )

@@ -23,11 +23,18 @@
     document.body.classList.add("sending");
   });
 
-  // Idle logout: after the delay the session is ended through the
-  // "J'ai fini" form. Without JavaScript, <meta http-equiv="refresh"> does it.
+  // Idle logout: after the delay without a touch or a key, the session is
+  // ended through the "J'ai fini" form. Every touch or key press starts the
+  // delay again; while the person is busy, the page tells the server now and
+  // then (POST /kiosk/alive) so that its idle clock agrees. Without
+  // JavaScript, <meta http-equiv="refresh"> in <noscript> does the logout.
   var idle = parseInt(document.body.getAttribute("data-idle") || "0", 10);
   if (idle > 0) {
-    window.setTimeout(function () {
+    var timer = 0;
+    var told = Date.now();  // loading this page reset the server's clock
+    var aliveEvery = Math.min(30, idle / 3) * 1000;
+
+    var logOut = function () {
       var form = document.getElementById("logout");
       if (!form) {
         window.location.replace("/kiosk/logout?idle=1");
@@ -39,6 +46,75 @@
       field.value = "1";
       form.appendChild(field);
       form.submit();
-    }, idle * 1000);
+    };
+
+    var tellServer = function () {
+      var csrf = document.querySelector("#logout input[name=csrf]");
+      if (!csrf || !window.fetch || sent) {
+        return;
+      }
+      told = Date.now();
+      window.fetch("/kiosk/alive", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"Content-Type": "application/x-www-form-urlencoded"},
+        body: "csrf=" + encodeURIComponent(csrf.value)
+      }).then(function (response) {
+        if (response.status === 401) {
+          window.location.replace("/kiosk/chat");  // the session is over
+        }
+      }, function () { /* offline for a moment: the next key tries again */ });
+    };
+
+    var restart = function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(logOut, idle * 1000);
+      if (Date.now() - told >= aliveEvery) {
+        tellServer();
+      }
+    };
+
+    ["keydown", "input", "pointerdown", "touchstart"].forEach(function (name) {
+      document.addEventListener(name, restart, {capture: true, passive: true});
+    });
+    restart();
   }
+
+  // 🔊: each <audio> becomes one big button that plays it, and stops it when
+  // pressed again; one sound at a time.
+  var playing = null;
+  Array.prototype.forEach.call(document.querySelectorAll(".speak"), function (box) {
+    var audio = box.querySelector("audio");
+    if (!audio) {
+      return;
+    }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "speak-button";
+    button.setAttribute("aria-label", audio.getAttribute("aria-label") || "");
+    button.title = audio.title;
+    var icon = box.querySelector(".speak-icon");
+    if (icon) {
+      button.appendChild(icon);  // the loudspeaker moves into the button
+    }
+    audio.controls = false;
+    audio.hidden = true;
+    box.insertBefore(button, audio);
+    button.addEventListener("click", function () {
+      if (playing === audio && !audio.paused) {
+        audio.pause();
+        return;
+      }
+      if (playing && playing !== audio) {
+        playing.pause();
+      }
+      playing = audio;
+      audio.currentTime = 0;
+      audio.play().catch(function () { box.classList.add("failed"); });
+    });
+    audio.addEventListener("play", function () { box.classList.add("playing"); });
+    audio.addEventListener("pause", function () { box.classList.remove("playing"); });
+    audio.addEventListener("ended", function () { box.classList.remove("playing"); });
+    audio.addEventListener("error", function () { box.classList.add("failed"); });
+  });
 })();
