@@ -36,6 +36,7 @@ class Pages:
                 extensions=["jinja2.ext.i18n"],
                 trim_blocks=True,
                 lstrip_blocks=True,
+                auto_reload=False,  # templates ship with the code: no stat() per page
             )
             env.install_gettext_callables(  # type: ignore[attr-defined]
                 translator.gettext, translator.ngettext, newstyle=True

@@ -161,15 +161,17 @@ def kiosk_router(services: Services) -> APIRouter:
         visit = resumed.visit
         if visit is None:
             return to_login(resumed)
-        view_language = language_of(services, visit.person_id)
+        person_id = visit.person_id
         if not kiosk_session.csrf_ok(visit, csrf):
-            return problem(view_language, words.FORBIDDEN, 403, "/kiosk")
+            return problem(language_of(services, person_id), words.FORBIDDEN, 403, "/kiosk")
         if not kiosk_session.valid_message_id(mid):
-            return problem(view_language, words.MALFORMED, 400, "/kiosk/chat")
+            return problem(language_of(services, person_id), words.MALFORMED, 400, "/kiosk/chat")
         event: Event
         if value:
             if not seq.strip().isdigit() or len(value) > MAX_VALUE:
-                return problem(view_language, words.MALFORMED, 400, "/kiosk/chat")
+                return problem(
+                    language_of(services, person_id), words.MALFORMED, 400, "/kiosk/chat"
+                )
             event = Pressed(int(seq), value)
         elif text is not None:
             said = text.replace("\r\n", "\n").strip()
@@ -180,7 +182,7 @@ def kiosk_router(services: Services) -> APIRouter:
                 return chat_page(view, visit, error="too_long", text=said, status_code=422)
             event = Said(said)
         else:
-            return problem(view_language, words.MALFORMED, 400, "/kiosk/chat")
+            return problem(language_of(services, person_id), words.MALFORMED, 400, "/kiosk/chat")
         try:
             run_turn(services, Inbound(visit.person_id, Channel.KIOSK, event, inbound_id=mid))
         except DatabaseUnavailable:

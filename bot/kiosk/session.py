@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fastapi import Response
 
@@ -27,6 +27,8 @@ from storage.kiosk_sessions import (
 COOKIE = "filrouge_kiosk"
 LANG_COOKIE = "filrouge_lang"
 PATH = "/kiosk"
+TOUCH_EVERY = timedelta(seconds=10)
+"""A visit within this long of the last recorded one does not write it again."""
 _MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
@@ -49,33 +51,47 @@ class Resumed:
 def resume(services: Services, raw_token: str | None) -> Resumed:
     """The live session of this cookie (idle clock reset), or why there is none.
 
-    When the database is too busy to record the visit, a live session is still
+    A visit is read first; the idle clock is only written when it was last
+    reset more than `TOUCH_EVERY` ago (or a tenth of the idle delay), so most
+    page views write nothing: this is on every request's path. When the
+    database is too busy to record the visit, a live session is still
     recognised (reading does not wait for writers): the page is shown, and the
     idle clock is reset by the next visit. A session to end for idleness needs
     the write, so then `DatabaseUnavailable` is raised.
     """
     if not raw_token:
         return Resumed(None)
+    seen = _read(services, raw_token)
+    if seen is not None and services.clock.now() - seen[1] < _touch_every(services):
+        return Resumed(seen[0])
     try:
         return _resume(services, raw_token)
     except DatabaseUnavailable:
-        visit = peek(services, raw_token)
-        if visit is None:
+        if seen is None:
             raise
-        return Resumed(visit)
+        return Resumed(seen[0])
+
+
+def _touch_every(services: Services) -> timedelta:
+    return min(TOUCH_EVERY, timedelta(seconds=services.settings.kiosk_idle_seconds / 10))
 
 
 def peek(services: Services, raw_token: str | None) -> Visit | None:
     """The live session of this cookie, read only: the idle clock is not reset."""
-    if not raw_token:
-        return None
+    seen = _read(services, raw_token) if raw_token else None
+    return seen[0] if seen else None
+
+
+def _read(services: Services, raw_token: str) -> tuple[Visit, datetime] | None:
+    """The live session and when it was last seen, without writing anything."""
     idle = timedelta(seconds=services.settings.kiosk_idle_seconds)
     with read_session(services.engine) as session:
         now = services.clock.now()
         record = get_kiosk_session(session, raw_token, idle_timeout=idle, now=now)
         if record is None:
             return None
-        return Visit(record.id or 0, record.person_id, record.csrf_token)
+        visit = Visit(record.id or 0, record.person_id, record.csrf_token)
+        return visit, record.last_seen_at
 
 
 def _resume(services: Services, raw_token: str) -> Resumed:
