@@ -16,6 +16,7 @@ class Channel(StrEnum):
 
     KIOSK = "kiosk"
     TELEGRAM = "telegram"
+    SYSTEM = "system"  # events no channel carried, such as release
 
 
 class Direction(StrEnum):

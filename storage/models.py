@@ -157,3 +157,67 @@ class KioskSession(SQLModel, table=True):
     created_at: datetime = _created_at()
     last_seen_at: datetime = _created_at()
     ended_at: datetime | None = _moment()
+
+
+class LinkCode(SQLModel, table=True):
+    """A single-use, expiring code that links a Telegram account to a person.
+
+    Only the SHA-256 of the normalised code is stored: a copy of the database
+    does not give working codes.
+    """
+
+    __tablename__ = "link_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    code_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = _created_at()
+    expires_at: datetime = _moment(nullable=False)
+    used_at: datetime | None = _moment()
+    revoked_at: datetime | None = _moment()
+    used_by: str | None = Field(default=None, max_length=64)  # Telegram user id
+
+
+class LinkAttempt(SQLModel, table=True):
+    """One try at a link code by a Telegram account, for the rate limit."""
+
+    __tablename__ = "link_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: str = Field(max_length=64, index=True)
+    at: datetime = _created_at()
+    ok: bool = Field(default=False)
+
+
+class TelegramUpdate(SQLModel, table=True):
+    """A Telegram update already taken in: each is processed at most once."""
+
+    __tablename__ = "telegram_update"
+
+    update_id: int = Field(
+        primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
+    )
+    at: datetime = _created_at()
+
+
+class Outbox(SQLModel, table=True):
+    """A message to send on Telegram; a row survives restarts until sent or failed.
+
+    ``payload`` is what the Bot API method gets; ``entry`` is the transcript
+    entry (text, payload, language, flow_id, step_id) written once Telegram
+    accepted the message.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    chat_id: int = Field(sa_type=sa.BigInteger)  # a private chat's id is the user's id
+    method: str = Field(default="sendMessage", max_length=32)
+    payload: dict[str, Any] = _json()
+    entry: dict[str, Any] = _json()
+    created_at: datetime = _created_at()
+    not_before: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    attempts: int = Field(default=0)
+    sent_at: datetime | None = _moment()
+    failed_at: datetime | None = _moment()
+    last_error: str | None = Field(default=None, max_length=500)
+    telegram_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)

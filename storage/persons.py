@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -70,6 +71,50 @@ def get_person(session: Session, person_id: int) -> Person | None:
     return session.get(Person, person_id)
 
 
+def get_person_by_code(session: Session, code: str) -> Person | None:
+    """Return the person with this personal code (any case), or None."""
+    return session.exec(select(Person).where(Person.code == code.strip().upper())).first()
+
+
+def mark_released(session: Session, person_id: int, now: datetime) -> tuple[Person, bool]:
+    """Record that the person left prison; returns the person and whether it
+    was new (a second call keeps the first date). Raises :class:`NotFound`."""
+    person = _existing(session, person_id)
+    if person.released_at is not None:
+        return person, False
+    person.released_at = ensure_aware(now)
+    session.add(person)
+    session.flush()
+    return person, True
+
+
+def mark_unreachable(session: Session, person_id: int, now: datetime) -> Person:
+    """Record that Telegram refuses to deliver to the person (they blocked the
+    bot); linking a new account clears it. Raises :class:`NotFound`."""
+    person = _existing(session, person_id)
+    if person.unreachable_at is None:
+        person.unreachable_at = ensure_aware(now)
+        session.add(person)
+        session.flush()
+    return person
+
+
+def mark_reachable(session: Session, person_id: int) -> None:
+    """Clear the unreachable mark (a Telegram account was just linked)."""
+    person = _existing(session, person_id)
+    if person.unreachable_at is not None:
+        person.unreachable_at = None
+        session.add(person)
+        session.flush()
+
+
+def _existing(session: Session, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"no person with id {person_id}")
+    return person
+
+
 def find_identity(
     session: Session, channel: Channel | str, external_id: str
 ) -> ChannelIdentity | None:
@@ -82,14 +127,48 @@ def find_identity(
     return session.exec(query).first()
 
 
+# Channels on which a person has at most one attached identity (one phone).
+SINGLE_IDENTITY_CHANNELS = frozenset({Channel.TELEGRAM})
+
+
+@dataclass(frozen=True)
+class Attached:
+    """The identity now attached, and the person's previous one it replaced."""
+
+    identity: ChannelIdentity
+    detached: ChannelIdentity | None = None
+
+
 def attach_identity(
-    session: Session, person_id: int, channel: Channel | str, external_id: str
+    session: Session,
+    person_id: int,
+    channel: Channel | str,
+    external_id: str,
+    *,
+    now: datetime | None = None,
 ) -> ChannelIdentity:
     """Point (channel, external id) at a person, e.g. a Telegram account.
 
-    A previously detached identity is re-attached. Raises
-    :class:`AlreadyTaken` if it is attached to someone (people are never
-    merged) and :class:`NotFound` if the person does not exist.
+    A previously detached identity is re-attached. On Telegram a person has
+    one account: their previous one is detached (:func:`replace_identity`
+    says which). Raises :class:`AlreadyTaken` if the identity is attached to
+    someone else (people are never merged) and :class:`NotFound` if the
+    person does not exist.
+    """
+    return replace_identity(session, person_id, channel, external_id, now=now).identity
+
+
+def replace_identity(
+    session: Session,
+    person_id: int,
+    channel: Channel | str,
+    external_id: str,
+    *,
+    now: datetime | None = None,
+) -> Attached:
+    """Like :func:`attach_identity`, also returning the identity it detached.
+
+    The channel tells the old Telegram account it no longer reaches the person.
     """
     if session.get(Person, person_id) is None:
         raise NotFound(f"no person with id {person_id}")
@@ -100,8 +179,15 @@ def attach_identity(
     identity = session.exec(query).first()
     if identity is not None and identity.detached_at is None:
         if identity.person_id == person_id:
-            return identity
+            return Attached(identity)
         raise AlreadyTaken(f"{channel} identity {external_id!r} belongs to someone")
+    detached = None
+    if channel in SINGLE_IDENTITY_CHANNELS:
+        detached = next(
+            (i for i in identities_of(session, person_id) if i.channel == channel), None
+        )
+        if detached is not None:
+            detach_identity(session, detached, now=now)
     if identity is None:
         identity = ChannelIdentity(person_id=person_id, channel=channel, external_id=external_id)
     else:
@@ -113,7 +199,7 @@ def attach_identity(
         flush_in_savepoint(session, [identity])
     except IntegrityError as exc:  # attached concurrently by another turn
         raise AlreadyTaken(f"{channel} identity {external_id!r} was taken") from exc
-    return identity
+    return Attached(identity, detached)
 
 
 def detach_identity(

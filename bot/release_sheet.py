@@ -1,0 +1,54 @@
+"""The release sheet: a printable A4 page with the person's Telegram link code.
+
+Plain HTML with its QR code as inline SVG (segno): no script, no external
+resource, so it prints the same from any browser, offline. Its texts are
+marked for translation; the sheet is in French for now.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import segno
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from bot.i18n import Translator
+from bot.linking import IssuedCode
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SHEET_LANGUAGE = "fr"
+
+
+def qr_svg(link: str) -> str:
+    """The QR code of ``link`` as an inline ``<svg>`` element (medium error correction)."""
+    return str(segno.make(link, error="m").svg_inline(scale=6, title=link))
+
+
+def render_release_sheet(translator: Translator, full_name: str, issued: IssuedCode) -> str:
+    """The sheet's HTML, in the translator's language, expiry in its time zone."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translator.gettext, translator.ngettext, newstyle=True
+    )
+    template = env.get_template("release_sheet.html")
+    return template.render(
+        language=translator.language,
+        direction=translator.direction,
+        full_name=full_name,
+        shown=issued.shown,
+        deep_link=issued.deep_link,
+        expires=translator.when(issued.expires_at),
+        qr=Markup(qr_svg(issued.deep_link)),  # noqa: S704  (SVG made by segno from our link)
+    )
+
+
+def sheet_path(directory: Path, person_code: str) -> Path:
+    """Where the sheet of a person is written: ``release-sheet-<CODE>.html``."""
+    return directory / f"release-sheet-{person_code}.html"
