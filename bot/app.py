@@ -3,6 +3,9 @@ the console and the Telegram webhook."""
 
 from __future__ import annotations
 
+import hmac
+from typing import Any, Protocol
+
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
@@ -18,8 +21,22 @@ BUSY_PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">
 <p><a href="/kiosk/chat">Réessayer</a></p></body></html>"""
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
-    """Build the web app; `services` lets tests pass their own clock or database."""
+class TelegramWebhook(Protocol):
+    """What the webhook route needs of the Telegram channel (`bot.telegram.runner`)."""
+
+    async def feed_webhook(self, update: dict[str, Any]) -> None: ...
+
+
+def create_app(
+    settings: Settings | None = None,
+    services: Services | None = None,
+    telegram: TelegramWebhook | None = None,
+) -> FastAPI:
+    """Build the web app; `services` lets tests pass their own clock or database.
+
+    `POST /telegram/webhook` is mounted only when a Telegram channel is given and
+    `FILROUGE_TELEGRAM_WEBHOOK_URL` is set.
+    """
     from bot.kiosk.routes import kiosk_router
 
     services = services or build(settings or Settings())
@@ -37,6 +54,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     def root() -> Response:
         return RedirectResponse("/kiosk", status_code=303)
 
+    if telegram is not None and services.settings.telegram_webhook_url:
+        _mount_webhook(app, services.settings, telegram)
+
     @app.exception_handler(DatabaseUnavailable)
     def database_busy(_request: Request, _exc: DatabaseUnavailable) -> Response:
         return HTMLResponse(
@@ -44,3 +64,27 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         )
 
     return app
+
+
+def _mount_webhook(app: FastAPI, settings: Settings, telegram: TelegramWebhook) -> None:
+    secret = settings.telegram_webhook_secret
+    if secret is None or not secret.get_secret_value():
+        raise ValueError(
+            "FILROUGE_TELEGRAM_WEBHOOK_SECRET is required with FILROUGE_TELEGRAM_WEBHOOK_URL: "
+            "without it anyone could post updates to the webhook"
+        )
+    expected = secret.get_secret_value().encode()
+
+    @app.post("/telegram/webhook", include_in_schema=False)
+    async def telegram_webhook(request: Request) -> Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
+        if not hmac.compare_digest(given, expected):
+            return PlainTextResponse("forbidden", status_code=403)
+        try:
+            update = await request.json()
+        except ValueError:
+            return PlainTextResponse("not JSON", status_code=400)
+        if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+            return PlainTextResponse("not a Telegram update", status_code=400)
+        await telegram.feed_webhook(update)
+        return PlainTextResponse("ok")

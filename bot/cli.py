@@ -1,16 +1,27 @@
-"""The `filrouge` command: serve, db upgrade, person add, flows check."""
+"""The `filrouge` command: serve, db upgrade, person add / link-code / release, flows check."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import logging
 import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from bot.services import Services
+    from bot.telegram.runner import TelegramChannel
+    from storage.models import Person
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud
 
@@ -51,6 +62,17 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--pin", help="4 to 8 digits (default: drawn at random)")
     add.add_argument("--facility", default="demo", help="facility code")
     add.set_defaults(handler=_person_add)
+    link_code = person.add_parser(
+        "link-code", help="give a person a Telegram link code and write their release sheet"
+    )
+    link_code.add_argument("code", metavar="PERSONCODE", help="the person's kiosk code")
+    link_code.add_argument(
+        "--out", type=Path, default=Path(), help="folder of the release sheet (default: here)"
+    )
+    link_code.set_defaults(handler=_person_link_code)
+    release = person.add_parser("release", help="mark a person released (they go outside)")
+    release.add_argument("code", metavar="PERSONCODE", help="the person's kiosk code")
+    release.set_defaults(handler=_person_release)
 
     flows = commands.add_parser("flows", help="dialog flows").add_subparsers(required=True)
     check = flows.add_parser("check", help="load and lint the flows; non-zero on any error")
@@ -67,6 +89,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services import build
     from storage.migrate import upgrade
 
+    # The service's own warnings (a message Telegram refused, a busy database) go
+    # to stderr with the time; uvicorn configures its own loggers.
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     upgrade(settings.database_url)
     services = build(settings)
     if args.demo and seed_demo(services):
@@ -75,8 +102,38 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  {account.login} / {account.secret}  ({account.who}, {account.language})")
         print(f"Counsellor: {DEMO_COUNSELLOR.login} / {DEMO_COUNSELLOR.secret}")
     print(f"Kiosk: http://{args.host}:{args.port}/kiosk")
-    uvicorn.run(create_app(services=services), host=args.host, port=args.port, log_level="info")
+    if settings.telegram_token is None:
+        uvicorn.run(create_app(services=services), host=args.host, port=args.port, log_level="info")
+        return 0
+    # Telegram on: aiogram is imported only now, and runs in uvicorn's event loop.
+    from bot.telegram.runner import TelegramChannel
+
+    telegram = TelegramChannel(services)
+    mode = "webhook" if telegram.webhook_url else "polling"
+    print(f"Telegram: on ({mode})")
+    app = create_app(services=services, telegram=telegram)
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info")
+    asyncio.run(_serve_with_telegram(uvicorn.Server(config), telegram))
     return 0
+
+
+async def _serve_with_telegram(server: uvicorn.Server, telegram: TelegramChannel) -> None:
+    """The web server and the bot in one event loop; the bot stops with the server."""
+    bot = asyncio.create_task(telegram.run(), name="telegram")
+    bot.add_done_callback(_report_bot_end)
+    try:
+        await server.serve()
+    finally:
+        bot.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await bot
+
+
+def _report_bot_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logging.getLogger("bot.telegram").error(
+            "the Telegram bot stopped; the web app goes on", exc_info=task.exception()
+        )
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
@@ -118,6 +175,72 @@ def _person_add(settings: Settings, args: argparse.Namespace) -> int:
         print(f"filrouge: the code {code} is already used; choose another.", file=sys.stderr)
         return 1
     print(f"Person created. Kiosk code: {code}  PIN: {pin}")
+    return 0
+
+
+def _find_person(settings: Settings, code: str) -> tuple[Services, Person] | None:
+    """Services and the person with this code, or None after saying so."""
+    from bot.services import build
+    from storage.database import read_session
+    from storage.persons import get_person_by_code
+
+    services = build(settings)
+    with read_session(services.engine) as session:
+        person = get_person_by_code(session, code)
+    if person is None:
+        services.close()
+        print(
+            f"filrouge: no person has the code {code.upper()}; check it "
+            "(`filrouge person add` printed it).",
+            file=sys.stderr,
+        )
+        return None
+    return services, person
+
+
+def _person_link_code(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.linking import issue
+    from bot.release_sheet import SHEET_LANGUAGE, render_release_sheet, sheet_path
+    from storage.rows import id_of
+
+    found = _find_person(settings, args.code)
+    if found is None:
+        return 1
+    services, person = found
+    try:
+        issued = issue(services, id_of(person))
+        translator = services.catalogs.get(SHEET_LANGUAGE)
+        html = render_release_sheet(translator, f"{person.first_name} {person.last_name}", issued)
+    finally:
+        services.close()
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = sheet_path(args.out, person.code)
+    path.write_text(html, encoding="utf-8")
+    print(f"Telegram link code for {person.code}: {issued.shown}")
+    print(f"Valid until: {translator.when(issued.expires_at)} ({settings.timezone})")
+    print(f"Link: {issued.deep_link}")
+    print(f"Release sheet: {path}")
+    print("Any previous code of this person no longer works.")
+    return 0
+
+
+def _person_release(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.release import release
+    from storage.rows import id_of
+
+    found = _find_person(settings, args.code)
+    if found is None:
+        return 1
+    services, person = found
+    try:
+        done = release(services, id_of(person))
+        when = services.catalogs.get("fr").when(done.released_at)
+    finally:
+        services.close()
+    if done.newly:
+        print(f"{person.code} is marked released ({when}); their conversation was told.")
+    else:
+        print(f"{person.code} was already released ({when}); nothing changed.")
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.outbound import deliver_for
 from bot.services import Services
 from bot.turn import Inbound, run_turn
 from dialogs.events import System
@@ -56,5 +57,5 @@ def release(
                 now=now,
             )
     inbound = Inbound(person_id, Channel.SYSTEM, System("released"), RELEASED_INBOUND_ID)
-    result = run_turn(services, inbound)
+    result = run_turn(services, inbound, deliver_for(services, person_id))
     return Released(person_id, released_at, newly, result.outputs)

@@ -48,5 +48,9 @@ class Settings(BaseSettings):
     """Secret Telegram sends with each webhook call (X-Telegram-Bot-Api-Secret-Token)."""
     telegram_api_url: str | None = None
     """Base URL of a self-hosted Bot API server (default: Telegram's own)."""
+    telegram_pacing: bool = True
+    """Keep to Telegram's sending limits (30 messages a second, one a second per chat).
+    Off only in front of a local Bot API double (the benchmark): Telegram answers 429
+    to a bot that goes faster."""
     telegram_bot_username: str = "FilRougeBot"
     """The bot's @username without the @, for the deep links on release sheets."""

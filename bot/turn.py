@@ -30,6 +30,7 @@ from storage.errors import DuplicateInbound, StaleState
 from storage.models import Person, TranscriptEntry
 from storage.rows import id_of
 from storage.transcript import append_transcript, inbound_seen
+from storage.updates import claim_update
 
 STALE_RETRIES = 3
 
@@ -42,6 +43,10 @@ class Inbound:
     channel: Channel
     event: Event
     inbound_id: str | None = None
+    update_id: int | None = None
+    """A Telegram update to claim in the turn's own transaction: a replayed
+    update (webhook retry, polling replay) is then a duplicate, and a crash
+    before the commit leaves it unclaimed, so its retry is processed."""
 
 
 class Deliver(Protocol):
@@ -97,6 +102,10 @@ def _turn(
     services: Services, session: Session, inbound: Inbound, deliver: Deliver | None
 ) -> TurnResult:
     person = lock_person(session, inbound.person_id)
+    if inbound.update_id is not None and not claim_update(
+        session, inbound.update_id, services.clock.now()
+    ):
+        return TurnResult([], State(), duplicate=True)
     state, version = load_conversation(session, person)
     if inbound.inbound_id and inbound_seen(
         session, inbound.person_id, inbound.channel, inbound.inbound_id

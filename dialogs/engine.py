@@ -8,7 +8,7 @@ one is returned. Any event on any state gives a valid state and never raises
 from __future__ import annotations
 
 from dialogs import answers, messages
-from dialogs.actions import REGISTRY, ActionCall
+from dialogs.actions import REGISTRY, ActionCall, plan_of
 from dialogs.events import Context, Event, Pressed, Said, System
 from dialogs.flowset import FlowSet
 from dialogs.outputs import Handoff, Output, Prompt, Text
@@ -122,6 +122,12 @@ def _system(flows: FlowSet, state: State, event: System, out: list[Output]) -> N
     if event.name == "released":
         state.released = True
         out.append(Text(message(messages.RELEASED, state)))
+    elif event.name == "linked":
+        # A phone was just linked: who, what is done, then the question left open.
+        out.extend([Text(message(messages.LINKED, state)), plan_of(state, flows)])
+        if not state.started:
+            _go_home(flows, state, out)
+            return
     elif event.name in ("start", "resume") and not state.started:
         _go_home(flows, state, out)
         return

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-SystemName = Literal["start", "resume", "released", "reminder_due"]
+SystemName = Literal["start", "resume", "released", "reminder_due", "linked"]
 
 
 @dataclass(frozen=True)

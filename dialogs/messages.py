@@ -29,6 +29,7 @@ NO = N_("Non")
 RELEASED = N_(
     "Votre sortie est enregistrée. Vous pouvez continuer sur votre téléphone, avec Telegram."
 )
+LINKED = N_("Bonjour {first_name}. Votre téléphone est relié. On reprend où vous en étiez.")
 LOOP_GUARD = N_("Un problème est survenu. On revient au menu.")
 PLAN_TITLE = N_("Mon plan")
 NOTHING_YET = N_("Rien à faire ici pour le moment.")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from sqlmodel import select
 
+from bot.linking import LinkOutcome, redeem
+from bot.services import build
 from storage.database import make_engine, read_session
 from storage.models import ChannelIdentity, Person
+from tests.services import make_settings
 
 BROKEN_FLOW = """\
 id: broken
@@ -119,3 +123,80 @@ def test_person_add_refuses_a_pin_that_is_not_digits(tmp_path: Path) -> None:
 
     assert done.returncode == 2
     assert "4 to 8 digits" in done.stderr
+
+
+def person_with_code(database: Path, code: str = "AB3K7Q") -> None:
+    assert filrouge("db", "upgrade", database=database).returncode == 0
+    done = filrouge(
+        "person", "add", "--first-name", "Samir", "--last-name", "Haddad", "--code", code,
+        "--pin", "4821", database=database,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+def test_link_code_prints_a_code_that_links_and_writes_a_printable_release_sheet(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "facility.db"
+    person_with_code(database)
+
+    done = filrouge("person", "link-code", "ab3k7q", "--out", str(tmp_path / "sheets"),
+                    database=database)  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    shown = re.search(r"code for AB3K7Q: ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2})", done.stdout)
+    assert shown is not None, done.stdout
+    code = shown.group(1).replace("-", "")
+    assert f"https://t.me/FilRougeBot?start={code}" in done.stdout
+    assert re.search(r"Valid until: \w+ \d+ \w+ 20\d\d à \d+ h \d\d", done.stdout)
+    sheet = (tmp_path / "sheets" / "release-sheet-AB3K7Q.html").read_text(encoding="utf-8")
+    assert shown.group(1) in sheet
+    assert "<svg" in sheet
+    assert "Installez Telegram." in sheet
+    assert "Samir Haddad" in sheet
+    assert "<script" not in sheet
+    assert not re.search(r"""(src|href)=["']?https?:""", sheet), "no external resource"
+    services = build(make_settings(f"sqlite:///{database}"))
+    try:
+        assert redeem(services, "555001", shown.group(1)).outcome is LinkOutcome.LINKED
+    finally:
+        services.close()
+
+
+def test_link_code_refuses_an_unknown_person(tmp_path: Path) -> None:
+    database = tmp_path / "facility.db"
+    person_with_code(database)
+
+    done = filrouge("person", "link-code", "ZZZZZZ", "--out", str(tmp_path), database=database)
+
+    assert done.returncode == 1
+    assert "no person has the code ZZZZZZ" in done.stderr
+    assert list(tmp_path.glob("release-sheet-*")) == []
+
+
+def test_release_marks_the_person_released_once(tmp_path: Path) -> None:
+    database = tmp_path / "facility.db"
+    person_with_code(database)
+
+    first = filrouge("person", "release", "AB3K7Q", database=database)
+    second = filrouge("person", "release", "AB3K7Q", database=database)
+
+    assert first.returncode == 0, first.stderr
+    assert "AB3K7Q is marked released" in first.stdout
+    assert second.returncode == 0, second.stderr
+    assert "already released" in second.stdout
+    engine = make_engine(f"sqlite:///{database}")
+    with read_session(engine) as session:
+        person = session.exec(select(Person)).one()
+    engine.dispose()
+    assert person.released_at is not None
+
+
+def test_release_refuses_an_unknown_person(tmp_path: Path) -> None:
+    database = tmp_path / "facility.db"
+    person_with_code(database)
+
+    done = filrouge("person", "release", "NOBODY", database=database)
+
+    assert done.returncode == 1
+    assert "no person has the code NOBODY" in done.stderr

@@ -10,11 +10,11 @@ from sqlmodel import select
 from bot.release import release
 from bot.services import Services
 from bot.turn import load_conversation
-from storage.database import read_session
+from storage.database import read_session, write_transaction
 from storage.enums import Channel, Direction
 from storage.errors import NotFound
-from storage.models import AuditEvent
-from storage.persons import get_person_by_code
+from storage.models import AuditEvent, Outbox
+from storage.persons import attach_identity, get_person_by_code
 from storage.rows import id_of
 from storage.transcript import recent_transcript
 from tests.services import START, demo_services
@@ -70,3 +70,16 @@ def test_releasing_twice_changes_nothing_more(services: Services) -> None:
 def test_an_unknown_person_cannot_be_released(services: Services) -> None:
     with pytest.raises(NotFound):
         release(services, 999)
+
+
+def test_a_person_whose_phone_is_linked_is_told_on_telegram(services: Services) -> None:
+    person_id = demo01(services)
+    with write_transaction(services.engine) as session:
+        attach_identity(session, person_id, Channel.TELEGRAM, "777001")
+
+    release(services, person_id)
+
+    with read_session(services.engine) as session:
+        queued = session.exec(select(Outbox)).all()
+    assert [row.chat_id for row in queued] == [777001]
+    assert "Votre sortie est enregistrée" in str(queued[0].payload)

@@ -11,7 +11,7 @@ in French (the msgids filled with their parameters)::
     > [Santé]
 
 What the person does (`>`):
-    `[start]`, `[resume]`, `[released]`, `[reminder_due]`  a system event
+    `[start]`, `[resume]`, `[released]`, `[linked]`, `[reminder_due]`  a system event
     `[Label]`            presses the button of that French label on the open question
                          (`[Menu]` is the menu button that every screen shows)
     `[Label] (ancien)`   presses that button on an older question, already closed
@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import get_args
 
 from pydantic import PrivateAttr
 
@@ -58,7 +59,7 @@ from dialogs.schema import Flow, Step
 from dialogs.state import State
 
 DEFAULT_TODAY = date(2026, 5, 4)
-SYSTEM_EVENTS: tuple[SystemName, ...] = ("start", "resume", "released", "reminder_due")
+SYSTEM_EVENTS: tuple[SystemName, ...] = get_args(SystemName)
 OLD = "(ancien)"
 MENU_BUTTON = Button("menu", Message(messages.MENU_BUTTON))
 """The button every channel shows beside the conversation."""

@@ -509,3 +509,29 @@ def test_the_help_button_is_not_offered_twice_when_the_menu_already_has_it() -> 
 
 def buttons_of_prompt(prompt: Prompt) -> list[Button]:
     return list(pressable(prompt))
+
+
+# --- a phone linked (Telegram) -----------------------------------------------
+
+
+def test_a_linked_phone_is_greeted_by_name_shown_the_plan_and_asked_the_open_question_again() -> (
+    None
+):
+    talk = opened("questions")
+    talk.say("oui")
+    seq = talk.state.seq
+    out = talk.send(System("linked"))
+    assert texts(out) == [messages.LINKED]
+    assert out[0].text.params == {"first_name": "Sam"}  # type: ignore[union-attr]
+    assert isinstance(out[1], Plan)
+    question = prompt_in(out)
+    assert (question.text.msgid, question.seq) == ("Votre date de naissance ?", seq)
+    assert talk.where == "questions/birth"
+
+
+def test_a_phone_linked_before_any_conversation_opens_the_home_menu() -> None:
+    talk = Conversation()
+    out = talk.send(System("linked"))
+    assert out[0] == Text(Message(messages.LINKED, {"first_name": "Sam"}))
+    assert isinstance(out[1], Plan)
+    assert prompt_in(out).text.msgid == MENU_TEXT

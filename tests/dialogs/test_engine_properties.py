@@ -8,6 +8,7 @@ state must be one the engine can carry on from, and be stored as JSON.
 from __future__ import annotations
 
 from datetime import date
+from typing import get_args
 
 from hypothesis import event as tally
 from hypothesis import given, settings
@@ -32,7 +33,7 @@ texts = st.one_of(
     st.text(max_size=40),
     st.integers(min_value=-5, max_value=20).map(str),
 )
-SYSTEM_NAMES: list[SystemName] = ["start", "resume", "released", "reminder_due"]
+SYSTEM_NAMES: list[SystemName] = list(get_args(SystemName))
 systems = st.sampled_from(SYSTEM_NAMES)
 
 

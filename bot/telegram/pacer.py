@@ -1,0 +1,65 @@
+"""Telegram's sending limits: about 30 messages a second per bot, one a second per chat."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+PER_BOT = 30.0
+PER_CHAT_INTERVAL = 1.0
+_FORGET_AFTER = 10_000  # chats remembered before the stale ones are dropped
+
+
+class Pacer:
+    """A token bucket for the bot and a next-allowed time for each chat.
+
+    Waits are real (`asyncio.sleep`), so they follow a monotonic clock rather
+    than the services' clock that tests move.
+    """
+
+    def __init__(
+        self,
+        per_bot: float = PER_BOT,
+        per_chat_interval: float = PER_CHAT_INTERVAL,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate = per_bot
+        self.per_chat_interval = per_chat_interval
+        self._monotonic = monotonic
+        self._tokens = per_bot
+        self._updated = monotonic()
+        self._next_for_chat: dict[int, float] = {}
+
+    def delay(self, chat_id: int) -> float:
+        """Seconds to wait before a message to `chat_id` may go (0: now)."""
+        now = self._monotonic()
+        self._refill(now)
+        chat_wait = self._next_for_chat.get(chat_id, 0.0) - now
+        bot_wait = 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate
+        return max(chat_wait, bot_wait, 0.0)
+
+    async def wait(self, chat_id: int) -> None:
+        """Wait until a message to `chat_id` may go, and count it as sent."""
+        while (delay := self.delay(chat_id)) > 0:  # noqa: ASYNC110 - a timed wait, no event to await
+            await asyncio.sleep(delay)
+        now = self._monotonic()
+        self._tokens -= 1
+        self._next_for_chat[chat_id] = now + self.per_chat_interval
+        if len(self._next_for_chat) > _FORGET_AFTER:
+            self._next_for_chat = {c: t for c, t in self._next_for_chat.items() if t > now}
+
+    def _refill(self, now: float) -> None:
+        self._tokens = min(self.rate, self._tokens + (now - self._updated) * self.rate)
+        self._updated = now
+
+
+class Unpaced(Pacer):
+    """No limits at all (`FILROUGE_TELEGRAM_PACING=false`): for a local Bot API double,
+    never for Telegram itself."""
+
+    def delay(self, chat_id: int) -> float:
+        return 0.0
+
+    async def wait(self, chat_id: int) -> None:
+        return None

@@ -1,0 +1,48 @@
+"""What the Telegram channel itself says (linking, unsupported content, récap):
+French msgids, translated in the person's language. Everything the
+conversation says comes from the engine.
+"""
+
+from __future__ import annotations
+
+from dialogs.schema import AnswerKind
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for `pybabel extract` without translating it here."""
+    return msgid
+
+
+HOW_TO_LINK = N_(
+    "Bonjour. Ce robot continue la conversation Fil rouge commencée à la borne. "
+    "Pour relier ce téléphone, écrivez /start suivi du code de votre feuille de sortie, "
+    "ou scannez son QR code. Pas de feuille ? Demandez un code à votre CPIP."
+)
+REFUSED = N_(
+    "Ce code ne marche pas. Vérifiez-le sur votre feuille de sortie et réessayez, "
+    "ou demandez un nouveau code à votre CPIP."
+)
+TOO_MANY = N_(
+    "Trop d'essais. Attendez une heure avant de réessayer, ou demandez de l'aide à votre CPIP."
+)
+DETACHED = N_(
+    "Ce compte n'est plus relié à Fil rouge : la conversation continue sur un autre téléphone. "
+    "Si ce n'est pas vous, parlez-en à votre CPIP."
+)
+UNSUPPORTED = N_("Je comprends seulement le texte et les boutons.")
+BUSY = N_("Le service est occupé. Renvoyez votre message dans un instant.")
+RECAP_TITLE = N_("Vos derniers messages :")
+RECAP_EMPTY = N_("Pas encore de messages.")
+RECAP_YOU = N_("Vous")
+RECAP_US = N_("Fil rouge")
+RECAP_WORDS = {"recap"}  # compared folded: "Récap", "récap" and "RECAP" all match
+
+# A hint under a question, by the kind of answer it expects (the kiosk's wording).
+HINTS: dict[AnswerKind, str] = {
+    "yesno": N_("Appuyez sur Oui ou Non, ou écrivez-le."),
+    "date": N_("Une date, par exemple : 14/03/2027"),
+    "time": N_("Une heure, par exemple : 14h30"),
+    "number": N_("Un nombre, avec des chiffres"),
+    "phone": N_("Un numéro, par exemple : 06 12 34 56 78"),
+    "text": N_("Une réponse courte"),
+}
