@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from bot.clock import Clock, SystemClock
+from bot.directories import Directories
 from bot.i18n import Catalogs
 from bot.locks import PersonLocks
 from bot.passwords import Hasher
@@ -26,6 +27,7 @@ class Services:
     hasher: Hasher
     clock: Clock
     locks: PersonLocks
+    directories: Directories
 
     def close(self) -> None:
         """Close the database connections (at shutdown, and after each test)."""
@@ -54,4 +56,5 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         hasher=Hasher(settings),
         clock=clock or SystemClock(),
         locks=PersonLocks(single_writer=is_sqlite(engine)),
+        directories=Directories(settings.services_dir),
     )

@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+SERVICES_DIR = Path(__file__).resolve().parent.parent / "data" / "services"
 
 
 class Settings(BaseSettings):
@@ -36,6 +37,8 @@ class Settings(BaseSettings):
     speech_program: str = "espeak-ng"
     """The espeak-ng program that reads messages aloud (a name on PATH or a path)."""
     locales_dir: Path = LOCALES_DIR
+    services_dir: Path = SERVICES_DIR
+    """Local services per facility: `<facility code>.yaml` (see docs/services.md)."""
     link_code_days: int = Field(default=30, ge=1)
     """How long a Telegram link code from the release sheet stays valid."""
     link_attempts_per_hour: int = Field(default=5, ge=1)

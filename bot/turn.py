@@ -19,7 +19,18 @@ from bot.i18n import Translator
 from bot.services import Services
 from dialogs import engine, messages
 from dialogs.events import Context, Event, Pressed, Said
-from dialogs.outputs import Checklist, Choices, Handoff, Message, Output, Plan, Question, Text
+from dialogs.outputs import (
+    Checklist,
+    Choices,
+    Document,
+    Handoff,
+    Message,
+    Output,
+    Plan,
+    Question,
+    ServiceList,
+    Text,
+)
 from dialogs.render import pressable
 from dialogs.state import State
 from storage.audit import record_audit
@@ -111,7 +122,10 @@ def _turn(
         session, inbound.person_id, inbound.channel, inbound.inbound_id
     ):
         return TurnResult([], state, duplicate=True)
-    context = Context(today=local_today(services.clock, services.settings.timezone))
+    context = Context(
+        today=local_today(services.clock, services.settings.timezone),
+        directory=services.directories.of(session, person.facility_id),
+    )
     new_state, outputs = engine.step(services.flows, state, inbound.event, context)
     save_state(session, inbound.person_id, new_state.model_dump(mode="json"), version)
     translator = services.catalogs.get(person.language)
@@ -196,6 +210,20 @@ def text_of(output: Output, translator: Translator) -> str:
     """The readable text of an output, for the transcript."""
     if isinstance(output, Text | Choices | Question | Checklist):
         return translator.render(output.text)
+    if isinstance(output, ServiceList):
+        lines = [translator.render(output.kind_name)]
+        for place in output.services:
+            parts = [place.name, place.address, place.hours, place.phone]
+            lines.append("• " + " — ".join(p for p in parts if p))
+            if place.what:
+                lines.append("  " + place.what)
+            if place.sample:
+                lines.append("  " + translator.render(Message(messages.SAMPLE_SERVICE)))
+        return "\n".join(lines)
+    if isinstance(output, Document):
+        lines = [f"{translator.render(output.title)} — {output.name}".rstrip(" —")]
+        lines += [f"{translator.render(label)} : {value}" for label, value in output.lines]
+        return "\n".join(lines)
     if isinstance(output, Plan):
         lines = [translator.render(Message(messages.PLAN_TITLE))]
         for domain, items in output.domains:

@@ -7,12 +7,13 @@ arguments they need.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from dialogs import messages
+from dialogs.directory import KINDS, Service
 from dialogs.flowset import FlowSet
-from dialogs.outputs import Handoff, Message, Output, Plan, Text
+from dialogs.outputs import Document, Handoff, Message, Output, Plan, ServiceList, Text
 from dialogs.schema import Do, Flow
 from dialogs.state import State
 
@@ -25,6 +26,7 @@ class ActionCall:
     flows: FlowSet
     flow: Flow
     step: Do
+    directory: Mapping[str, tuple[Service, ...]] = field(default_factory=dict)
 
 
 ActionFn = Callable[[State, ActionCall], list[Output]]
@@ -42,6 +44,24 @@ def mark_done(state: State, call: ActionCall) -> list[Output]:
 def ask_counsellor(state: State, call: ActionCall) -> list[Output]:
     reason = str(call.step.args.get("reason") or f"{call.flow.id}/{call.step.id}")
     return [Handoff(reason=reason), Text(Message(messages.HANDOFF_SENT))]
+
+
+def show_service(state: State, call: ActionCall) -> list[Output]:
+    kind = str(call.step.args["kind"])
+    found = call.directory.get(kind, ())
+    if not found:
+        return [Text(Message(messages.NO_SERVICE))]
+    return [ServiceList(kind, Message(KINDS[kind]), found)]
+
+
+def show_cv(state: State, call: ActionCall) -> list[Output]:
+    lines = tuple(
+        (Message(label), str(state.answers[key]))
+        for key, label in messages.CV_FIELDS.items()
+        if state.answers.get(key) not in (None, "")
+    )
+    name = " ".join(filter(None, [state.profile.get("first_name"), state.profile.get("last_name")]))
+    return [Document(Message(messages.CV_TITLE), lines, name)]
 
 
 def show_plan(state: State, call: ActionCall) -> list[Output]:
@@ -69,6 +89,8 @@ REGISTRY: dict[str, ActionSpec] = {
     "mark_done": ActionSpec(mark_done, frozenset({"item"}), frozenset({"item", "domain"})),
     "ask_counsellor": ActionSpec(ask_counsellor, allowed=frozenset({"reason"})),
     "show_plan": ActionSpec(show_plan),
+    "show_service": ActionSpec(show_service, frozenset({"kind"}), frozenset({"kind"})),
+    "show_cv": ActionSpec(show_cv),
     "go_home": ActionSpec(lambda state, call: []),
 }
 """`go_home` is carried out by the engine itself: it resets the stack."""

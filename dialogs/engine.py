@@ -7,6 +7,8 @@ one is returned. Any event on any state gives a valid state and never raises
 
 from __future__ import annotations
 
+from datetime import date
+
 from dialogs import answers, messages
 from dialogs.actions import REGISTRY, ActionCall, plan_of
 from dialogs.events import Context, Event, Pressed, Said, System
@@ -31,6 +33,10 @@ from dialogs.schema import (
 from dialogs.state import Frame, State
 
 MAX_AUTO_STEPS = 200
+INTERRUPTED = "__interrupted__"
+"""Set on a frame whose question the safety net interrupted (see `_safety_net`)."""
+_NO_CONTEXT = Context(today=date(2000, 1, 1))
+"""For reading the open prompt: the outputs of a recovery are not shown there."""
 MISSES_BEFORE_HELP = 3
 MENU, HELP, DONE, TICK = "menu", "help", "done", "tick:"
 
@@ -41,19 +47,21 @@ def step(
     """Run one event through the conversation."""
     new = state.model_copy(deep=True)
     shown: list[Output] = []
-    moved = _recover(flows, new, shown)
+    moved = _recover(flows, new, shown, context)
     # Every path below ends on the open prompt: recovery's own would show it twice.
     out: list[Output] = [o for o in shown if not isinstance(o, Prompt)]
     if isinstance(event, System):
-        _system(flows, new, event, out)
+        _system(flows, new, event, out, context)
     elif _is_global(event, messages.MENU_WORDS, MENU) and new.started:
         new.misses = 0
         _go_home_silently(flows, new)
-        _run(flows, new, out)
+        _run(flows, new, out, context)
     elif _is_global(event, messages.HELP_WORDS, HELP):
-        _help(flows, new, out)
+        _help(flows, new, out, context)
+    elif isinstance(event, Said) and _in_distress(flows, new, event):
+        _safety_net(flows, new, out, context)
     elif not new.started:
-        _go_home(flows, new, out)
+        _go_home(flows, new, out, context)
     elif moved or (isinstance(event, Pressed) and event.seq != new.seq):
         # A stale button, or any answer to a question that vanished under the person.
         return new, [*out, Text(message(messages.CLOSED, new)), *_reprompt(flows, new)]
@@ -62,10 +70,37 @@ def step(
     return new, out
 
 
+def _in_distress(flows: FlowSet, state: State, said: Said) -> bool:
+    """Words of distress, said anywhere but inside the safety net already."""
+    if messages.DISTRESS_FLOW not in flows.flows:
+        return False
+    if any(frame.flow == messages.DISTRESS_FLOW for frame in state.stack):
+        return False
+    folded = answers.fold(said.text)
+    return any(answers.fold(word) in folded for word in messages.DISTRESS_WORDS)
+
+
+def _safety_net(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> None:
+    """Open the safety net on top of whatever was going on, and tell a counsellor.
+
+    It is called like a flow: when it ends, the person is back where they were.
+    """
+    state.misses = 0
+    where = f"{state.stack[-1].flow}/{state.stack[-1].step}" if state.stack else "menu"
+    out.append(Handoff(reason=f"{messages.DISTRESS_FLOW}:{where}"))
+    if not state.stack:
+        _go_home_silently(flows, state)
+    net = flows[messages.DISTRESS_FLOW]
+    # The frame below waits on its question: it is asked again when the net ends.
+    state.stack[-1].locals[INTERRUPTED] = True
+    state.stack.append(Frame(flow=net.id, version=net.version, step=net.first()))
+    _run(flows, state, out, ctx)
+
+
 def current_prompt(flows: FlowSet, state: State) -> Prompt | None:
     """The question now open, as it was last shown (same `seq`), or None."""
     copy = state.model_copy(deep=True)
-    _recover(flows, copy, [])
+    _recover(flows, copy, [], _NO_CONTEXT)
     prompts = _reprompt(flows, copy)
     return prompts[0] if prompts else None
 
@@ -74,11 +109,11 @@ def recover(flows: FlowSet, state: State) -> tuple[State, list[Output]]:
     """The state with every frame on a step that exists (see `_recover`)."""
     copy = state.model_copy(deep=True)
     out: list[Output] = []
-    _recover(flows, copy, out)
+    _recover(flows, copy, out, _NO_CONTEXT)
     return copy, out
 
 
-def _recover(flows: FlowSet, state: State, out: list[Output]) -> bool:
+def _recover(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> bool:
     """Move a person parked where a flow changed to a place that exists.
 
     A frame on a step that still exists stays there, even if the version moved.
@@ -99,7 +134,10 @@ def _recover(flows: FlowSet, state: State, out: list[Output]) -> bool:
             break
         here = flow.step(frame.step)
         above = state.stack[index + 1] if index + 1 < len(state.stack) else None
-        calls_above = isinstance(here, Call) and above is not None and here.call == above.flow
+        calls_above = above is not None and (
+            (isinstance(here, Call) and here.call == above.flow)
+            or (frame.locals.get(INTERRUPTED) is True and above.flow == messages.DISTRESS_FLOW)
+        )
         if (here is None and frame.step != END) or (above is not None and not calls_above):
             del state.stack[index + 1 :]
             _park(flow, frame)
@@ -110,7 +148,7 @@ def _recover(flows: FlowSet, state: State, out: list[Output]) -> bool:
         return moved  # a conversation that never started stays unstarted
     top = flows[state.stack[-1].flow].step(state.stack[-1].step)
     if moved or top is None or top.kind not in WAITING_KINDS:
-        _run(flows, state, out)
+        _run(flows, state, out, ctx)
     return moved
 
 
@@ -118,7 +156,7 @@ def _park(flow: Flow, frame: Frame) -> None:
     frame.step, frame.version, frame.locals = flow.recovery, flow.version, {}
 
 
-def _system(flows: FlowSet, state: State, event: System, out: list[Output]) -> None:
+def _system(flows: FlowSet, state: State, event: System, out: list[Output], ctx: Context) -> None:
     if event.name == "released":
         state.released = True
         out.append(Text(message(messages.RELEASED, state)))
@@ -126,10 +164,10 @@ def _system(flows: FlowSet, state: State, event: System, out: list[Output]) -> N
         # A phone was just linked: who, what is done, then the question left open.
         out.extend([Text(message(messages.LINKED, state)), plan_of(state, flows)])
         if not state.started:
-            _go_home(flows, state, out)
+            _go_home(flows, state, out, ctx)
             return
     elif event.name in ("start", "resume") and not state.started:
-        _go_home(flows, state, out)
+        _go_home(flows, state, out, ctx)
         return
     elif event.name in ("start", "resume"):
         out.append(Text(message(messages.WELCOME_BACK, state)))
@@ -142,11 +180,11 @@ def _is_global(event: Event, words: set[str], value: str) -> bool:
     return isinstance(event, Said) and answers.fold(event.text) in words
 
 
-def _go_home(flows: FlowSet, state: State, out: list[Output]) -> None:
+def _go_home(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> None:
     home = flows.home
     state.stack = [Frame(flow=home.id, version=home.version, step=home.first())]
     state.misses = 0
-    _run(flows, state, out)
+    _run(flows, state, out, ctx)
 
 
 def _go_home_silently(flows: FlowSet, state: State) -> None:
@@ -155,14 +193,14 @@ def _go_home_silently(flows: FlowSet, state: State) -> None:
     state.stack = [Frame(flow=home.id, version=home.version, step=home.recovery)]
 
 
-def _help(flows: FlowSet, state: State, out: list[Output]) -> None:
+def _help(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> None:
     state.misses = 0
     where = f"{state.stack[-1].flow}/{state.stack[-1].step}" if state.stack else "menu"
     out.extend([Handoff(reason=where), Text(message(messages.HANDOFF_SENT, state))])
     if state.started:
         out.extend(_reprompt(flows, state))
     else:
-        _go_home(flows, state, out)
+        _go_home(flows, state, out, ctx)
 
 
 def _answer(
@@ -189,7 +227,7 @@ def _answer(
         return
     state.misses = 0
     frame.step, frame.locals = target, {}
-    _run(flows, state, out)
+    _run(flows, state, out, ctx)
 
 
 def _answer_ask(
@@ -269,7 +307,7 @@ def _reprompt(flows: FlowSet, state: State) -> list[Prompt]:
     return [prompt_of(state, current, offer_help=state.misses >= MISSES_BEFORE_HELP)]
 
 
-def _run(flows: FlowSet, state: State, out: list[Output]) -> None:
+def _run(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> None:
     """Carry out the steps that do not wait, until a question is open."""
     for _ in range(MAX_AUTO_STEPS):
         frame = state.stack[-1]
@@ -294,7 +332,9 @@ def _run(flows: FlowSet, state: State, out: list[Output]) -> None:
             _go_home_silently(flows, state)
             continue
         elif isinstance(current, Do):
-            out.extend(REGISTRY[current.do].run(state, ActionCall(flows, flow, current)))
+            out.extend(
+                REGISTRY[current.do].run(state, ActionCall(flows, flow, current, ctx.directory))
+            )
         elif current is not None:
             state.seq += 1
             out.append(prompt_of(state, current))
@@ -315,6 +355,8 @@ def _return(flows: FlowSet, state: State) -> None:
         _go_home_silently(flows, state)
         return
     caller = state.stack[-1]
+    if caller.locals.pop(INTERRUPTED, False):
+        return  # back on the question the safety net interrupted
     flow = flows[caller.flow]
     call = flow.step(caller.step)
     caller.step = _after(flow, call) if call is not None else flow.recovery

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
+
+from dialogs.directory import Service
 
 SystemName = Literal["start", "resume", "released", "reminder_due", "linked"]
 
@@ -40,3 +43,5 @@ class Context:
     """What the engine may know of the outside world for one turn."""
 
     today: date
+    directory: Mapping[str, tuple[Service, ...]] = field(default_factory=dict)
+    """The local services of the person's facility, by kind."""

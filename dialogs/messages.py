@@ -54,3 +54,35 @@ DOMAINS: dict[str, str] = {
 MENU_WORDS = {"menu", "accueil", "home", "retour", "قائمة", "meniu"}
 HELP_WORDS = {"aide", "help", "conseiller", "cpip", "مساعدة", "ajutor"}
 DONE_WORDS = {"fini", "c'est fait", "cest fait", "termine", "done", "ok", "gata"}
+
+NO_SERVICE = N_(
+    "Je n'ai pas encore l'adresse pour votre région. Demandez-la à votre CPIP ou à un conseiller."
+)
+SAMPLE_SERVICE = N_("(exemple de démonstration, pas une vraie adresse)")
+CV_TITLE = N_("Mon CV")
+CV_FIELDS: dict[str, str] = {
+    "cv_job": N_("Le travail que je cherche"),
+    "cv_experience": N_("Mon expérience"),
+    "cv_training": N_("Mes formations"),
+    "cv_skills": N_("Ce que je sais faire"),
+    "cv_languages": N_("Les langues que je parle"),
+    "cv_phone": N_("Mon téléphone"),
+}
+"""The answers a CV is made of, in the order of the page."""
+
+DISTRESS_WORDS = (
+    "suicide",
+    "me suicider",
+    "me tuer",
+    "mourir",
+    "en finir",
+    "plus envie de vivre",
+    "je veux mourir",
+    "detresse",
+    "kill myself",
+    "suicid",
+    "انتحار",
+    "sinucid",
+)
+"""Words that open the safety net at once, wherever the person is (folded text)."""
+DISTRESS_FLOW = "detresse"

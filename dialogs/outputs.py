@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from dialogs.directory import Service
 from dialogs.schema import AnswerKind
 
 
@@ -82,5 +83,26 @@ class Plan:
     kind: Literal["plan"] = "plan"
 
 
-Output = Text | Choices | Question | Checklist | Handoff | Plan
+@dataclass(frozen=True)
+class ServiceList:
+    """The local services of one kind (`do: show_service`); may be empty."""
+
+    service_kind: str
+    kind_name: Message
+    services: tuple[Service, ...]
+    kind: Literal["services"] = "services"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document built from the answers, to read and print (the CV)."""
+
+    title: Message
+    lines: tuple[tuple[Message, str], ...]
+    """(label, value) in order; values are what the person typed."""
+    name: str = ""
+    kind: Literal["document"] = "document"
+
+
+Output = Text | Choices | Question | Checklist | Handoff | Plan | ServiceList | Document
 Prompt = Choices | Question | Checklist

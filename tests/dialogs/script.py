@@ -40,23 +40,29 @@ from typing import get_args
 from pydantic import PrivateAttr
 
 from dialogs import engine, messages
+from dialogs.directory import load_directory
 from dialogs.events import Context, Event, Pressed, Said, System, SystemName
 from dialogs.flowset import FlowSet
 from dialogs.outputs import (
     Button,
     Checklist,
     Choices,
+    Document,
     Handoff,
     Message,
     Output,
     Plan,
     Prompt,
     Question,
+    ServiceList,
     Text,
 )
 from dialogs.render import pressable
 from dialogs.schema import Flow, Step
 from dialogs.state import State
+
+DEMO_DIRECTORY = load_directory(Path(__file__).parents[2] / "data" / "services" / "demo.yaml")
+"""The sample services of the demo facility: what `do: show_service` shows in scripts."""
 
 DEFAULT_TODAY = date(2026, 5, 4)
 SYSTEM_EVENTS: tuple[SystemName, ...] = get_args(SystemName)
@@ -171,7 +177,7 @@ def run(script: Script, flows: FlowSet) -> Run:
     result = Run()
     traced = traced_flows(flows, result.visited)
     state = State(profile=dict(script.profile))
-    context = Context(today=script.today)
+    context = Context(today=script.today, directory=DEMO_DIRECTORY)
     shown: list[Prompt] = []
     for turn in script.turns:
         event = _event(script, turn, traced, state, shown)
@@ -238,6 +244,14 @@ def render(output: Output) -> Iterator[str]:
             name = text_of(Message(messages.DOMAINS.get(domain, domain)))
             listed = ", ".join(f"{'☑' if done else '☐'} {text_of(m)}" for m, done in items)
             yield f"- {name} : {listed or text_of(Message(messages.NOTHING_YET))}"
+    elif isinstance(output, ServiceList):
+        yield f"[{text_of(output.kind_name)}]"
+        for place in output.services:
+            yield f"- {' · '.join(filter(None, [place.name, place.address, place.hours, place.phone]))}"
+    elif isinstance(output, Document):
+        yield f"== {text_of(output.title)} : {output.name}"
+        for label, value in output.lines:
+            yield f"- {text_of(label)} : {value}"
 
 
 class _TracedFlow(Flow):
