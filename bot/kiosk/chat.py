@@ -27,6 +27,8 @@ class Bubble:
     text: str
     entry_id: int = 0
     """The transcript entry shown: what its 🔊 button reads."""
+    printable: bool = False
+    """A document (the CV): the bubble links to its page to print."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,10 @@ def bubbles_of(entries: list[TranscriptEntry]) -> tuple[Bubble, ...]:
             continue
         after_tick = False
         if entry.text.strip():
-            bubbles.append(Bubble(entry.direction == Direction.IN, entry.text, entry.id or 0))
+            printable = entry.payload.get("output") == "document"
+            bubbles.append(
+                Bubble(entry.direction == Direction.IN, entry.text, entry.id or 0, printable)
+            )
     return tuple(bubbles)
 
 

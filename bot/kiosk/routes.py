@@ -18,6 +18,7 @@ from bot.i18n import LANGUAGES
 from bot.kiosk import login_token, words
 from bot.kiosk import session as kiosk_session
 from bot.kiosk.chat import ChatView, chat_view, language_of
+from bot.kiosk.documents import add_document_routes
 from bot.kiosk.login import Outcome, log_in
 from bot.kiosk.pages import Pages
 from bot.kiosk.read_aloud import add_read_aloud_routes
@@ -232,6 +233,7 @@ def kiosk_router(services: Services) -> APIRouter:
         return logged_out(request, bool(idle))
 
     add_read_aloud_routes(router, services, problem)
+    add_document_routes(router, services, pages)
 
     @router.get("/static/{name}")
     def static(name: str) -> Response:

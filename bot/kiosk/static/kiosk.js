@@ -118,3 +118,12 @@
     audio.addEventListener("error", function () { box.classList.add("failed"); });
   });
 })();
+
+// The Print button of a document page (the CV); without JavaScript the
+// browser's own print command does the same.
+(function () {
+  var buttons = document.querySelectorAll("[data-print]");
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].addEventListener("click", function () { window.print(); });
+  }
+})();

@@ -1,0 +1,65 @@
+"""Documents built in the conversation (the CV), as a page to read and print.
+
+`GET /kiosk/document/{entry_id}` shows a document the conversation gave the
+person at the kiosk (only theirs: any other id is "not found"). The page is
+made for paper: large type, nothing but the document, a Print button.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from bot.kiosk import session as kiosk_session
+from bot.kiosk.pages import Pages
+from bot.kiosk.session import COOKIE
+from bot.services import Services
+from dialogs.outputs import Message
+from storage.database import read_session
+from storage.models import Person, TranscriptEntry
+
+MAX_ID = 2**63
+
+
+def is_document(entry: TranscriptEntry) -> bool:
+    return entry.payload.get("output") == "document"
+
+
+def add_document_routes(router: APIRouter, services: Services, pages: Pages) -> None:
+    """Add the printable document page to the kiosk's router."""
+
+    @router.get("/document/{entry_id}")
+    def document(request: Request, entry_id: int) -> Response:
+        visit = kiosk_session.resume(services, request.cookies.get(COOKIE)).visit
+        if visit is None:
+            return Response(status_code=401)
+        if not 0 < entry_id < MAX_ID:
+            return Response(status_code=404)
+        with read_session(services.engine) as session:
+            entry = session.get(TranscriptEntry, entry_id)
+            person = session.get(Person, visit.person_id)
+        if entry is None or person is None or entry.person_id != visit.person_id:
+            return Response(status_code=404)
+        if not is_document(entry):
+            return Response(status_code=404)
+        translator = pages.translator(str(person.language))
+        payload = entry.payload
+        lines = [
+            (translator.render(_message(label)), str(value))
+            for label, value in payload.get("lines", [])
+        ]
+        return pages.render(
+            "document.html",
+            str(person.language),
+            title=translator.render(_message(payload.get("title", {}))),
+            name=str(payload.get("name", "")),
+            lines=lines,
+        )
+
+
+def _message(raw: Any) -> Message:
+    if isinstance(raw, dict):
+        return Message(str(raw.get("msgid", "")), dict(raw.get("params", {})))
+    return Message(str(raw))
