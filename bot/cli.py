@@ -1,4 +1,5 @@
-"""The `filrouge` command: serve, db upgrade, person add / link-code / release, flows check."""
+"""The `filrouge` command: serve, db upgrade, person add / link-code / release, flows check /
+doc, services import."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
     from bot.services import Services
     from bot.telegram.runner import TelegramChannel
+    from dialogs.flowset import FlowSet
+    from dialogs.loader import FlowError
     from storage.models import Person
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud
@@ -78,6 +81,22 @@ def _parser() -> argparse.ArgumentParser:
     check = flows.add_parser("check", help="load and lint the flows; non-zero on any error")
     check.add_argument("paths", nargs="*", type=Path, help="flow files (default: shipped)")
     check.set_defaults(handler=_flows_check)
+    doc = flows.add_parser("doc", help="write the flows as HTML pages for counsellors")
+    doc.add_argument(
+        "--out", type=Path, default=Path("flows-doc"), help="folder (default: ./flows-doc)"
+    )
+    doc.add_argument("paths", nargs="*", type=Path, help="flow files (default: shipped)")
+    doc.set_defaults(handler=_flows_doc)
+
+    services = commands.add_parser("services", help="local services of a facility")
+    services_commands = services.add_subparsers(required=True)
+    imported = services_commands.add_parser(
+        "import", help="write data/services/<facility>.yaml from a data·inclusion JSON export"
+    )
+    imported.add_argument("file", type=Path, metavar="FILE.json")
+    imported.add_argument("--facility", required=True, metavar="CODE", help="facility code")
+    imported.add_argument("--out", type=Path, help="folder (default: FILROUGE_SERVICES_DIR)")
+    imported.set_defaults(handler=_services_import)
     return parser
 
 
@@ -245,14 +264,23 @@ def _person_release(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _flows_check(_settings: Settings, args: argparse.Namespace) -> int:
-    from dialogs import lint, loader
-
     given = [path.resolve() for path in args.paths]
     for path in given:
         if not path.is_file():
             print(f"{path}: no such file", file=sys.stderr)
             return 1
-    # Given files are checked with the shipped flows they call, replacing those of same id.
+    _flows, errors, shipped = _load_checked(given)
+    for error in errors:
+        print(error, file=sys.stderr)
+    print(f"{len(given) or len(shipped)} flow file(s) checked, {len(errors)} error(s).")
+    return 1 if errors else 0
+
+
+def _load_checked(given: list[Path]) -> tuple[FlowSet, list[FlowError], list[Path]]:
+    """The given flow files with the shipped ones they call (same id: the given one wins),
+    their errors (only those of the given files, when files are given), the shipped files."""
+    from dialogs import lint, loader
+
     given_ids = {flow.id for flow in (loader.parse_file(p)[0] for p in given) if flow}
     shipped = [
         path
@@ -263,10 +291,40 @@ def _flows_check(_settings: Settings, args: argparse.Namespace) -> int:
     errors += lint.check(flows)
     if given:
         errors = [e for e in errors if Path(e.path).resolve() in given or e.line == 0]
+    return flows, errors, shipped
+
+
+def _flows_doc(_settings: Settings, args: argparse.Namespace) -> int:
+    from bot.flows_doc import write_catalogue
+
+    flows, errors, _shipped = _load_checked([path.resolve() for path in args.paths])
     for error in errors:
         print(error, file=sys.stderr)
-    print(f"{len(given) or len(shipped)} flow file(s) checked, {len(errors)} error(s).")
-    return 1 if errors else 0
+    if errors:
+        print(
+            f"filrouge: {len(errors)} error(s) in the flows; no catalogue written.", file=sys.stderr
+        )
+        return 1
+    index = write_catalogue(flows, args.out)
+    print(f"{len(flows.flows)} flow page(s) written. Open {index}")
+    return 0
+
+
+def _services_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services_import import ImportRefused, convert, read_export, write_directory
+
+    try:
+        imported = convert(read_export(args.file))
+        path = write_directory(imported.services, args.facility, args.out or settings.services_dir)
+    except ImportRefused as error:
+        print(f"filrouge: {error}", file=sys.stderr)
+        return 1
+    print(f"{len(imported.services)} service(s) written to {path}.")
+    if imported.skipped:
+        print(f"{len(imported.skipped)} skipped:")
+        for skipped in imported.skipped:
+            print(f"  {skipped.id}: {skipped.reason}")
+    return 0
 
 
 def _flow_id(path: Path) -> str | None:

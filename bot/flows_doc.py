@@ -1,0 +1,197 @@
+"""The catalogue for counsellors: every flow as an HTML page a CPIP can review.
+
+`filrouge flows doc` writes one page per flow and an index. A page lists each
+step in order: what kind of step it is in words, its wording inside and outside,
+its source, where it goes next, and a diagram drawn from the definition. It is
+written in French, for French-speaking counsellors reviewing the French source
+texts, so its own words are not in the translation catalogs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from bot.flows_diagram import Exit, exits, french, svg, waiting
+from dialogs.directory import KINDS
+from dialogs.flowset import FlowSet
+from dialogs.messages import DOMAINS
+from dialogs.schema import (
+    END,
+    Ask,
+    Branch,
+    Call,
+    Checklist,
+    Choose,
+    Do,
+    Flow,
+    Say,
+    SetValues,
+    Step,
+    Text,
+    Wording,
+)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+EXPECTED = {
+    "yesno": "oui/non",
+    "date": "une date",
+    "time": "une heure",
+    "number": "un nombre",
+    "phone": "un numéro de téléphone",
+    "text": "un texte libre",
+}
+
+
+@dataclass(frozen=True)
+class Wordings:
+    """One text of a step: its role, and its wording inside and (when it differs) outside."""
+
+    role: str
+    inside: str
+    outside: str | None = None
+
+
+@dataclass(frozen=True)
+class Way:
+    """Where a step goes: when, and to which step (None: the end of the guide)."""
+
+    when: str
+    target: str | None
+    target_words: str
+
+
+@dataclass(frozen=True)
+class StepView:
+    id: str
+    number: int
+    kind: str
+    waits: bool
+    texts: tuple[Wordings, ...]
+    source: str
+    ways: tuple[Way, ...]
+
+
+@dataclass(frozen=True)
+class FlowView:
+    id: str
+    title: str
+    domain: str
+    version: int
+    path: str
+    steps: tuple[StepView, ...]
+    sources: tuple[str, ...]
+
+
+def write_catalogue(flows: FlowSet, out: Path) -> Path:
+    """Write `<out>/index.html` and `<out>/<flow id>.html` for every flow; the index's path."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    views = [view_of(flow, flows) for flow in sorted(flows.flows.values(), key=lambda f: f.id)]
+    page = env.get_template("flows_doc.html")
+    for view, flow in zip(views, (flows[v.id] for v in views), strict=True):
+        captions = {
+            s.id: f"{s.kind} — {s.texts[0].inside}" if s.texts else s.kind for s in view.steps
+        }
+        diagram = Markup(svg(flow, captions))  # noqa: S704  (our SVG, every text escaped)
+        (out / f"{view.id}.html").write_text(page.render(flow=view, diagram=diagram), "utf-8")
+    index = out / "index.html"
+    index.write_text(env.get_template("flows_doc_index.html").render(flows=views), "utf-8")
+    return index
+
+
+def view_of(flow: Flow, flows: FlowSet) -> FlowView:
+    """A flow as the page shows it."""
+    steps = tuple(
+        StepView(
+            id=step.id,
+            number=number,
+            kind=kind_words(step, flows),
+            waits=waiting(step),
+            texts=tuple(texts_of(step)),
+            source=step.source,
+            ways=tuple(_way(flow, found) for found in exits(flow, step)),
+        )
+        for number, step in enumerate(flow.steps, start=1)
+    )
+    sources = tuple(dict.fromkeys(step.source for step in flow.steps))
+    domain = DOMAINS.get(flow.domain, flow.domain) if flow.domain else "aucun (guide général)"
+    return FlowView(flow.id, flow.title, domain, flow.version, flow.path, steps, sources)
+
+
+def kind_words(step: Step, flows: FlowSet) -> str:
+    """What a step does, in the words of the catalogue."""
+    if isinstance(step, Say):
+        return "Fil rouge dit"
+    if isinstance(step, Ask):
+        return f"Fil rouge demande ({EXPECTED[step.expect]})"
+    if isinstance(step, Choose):
+        return "Boutons"
+    if isinstance(step, Checklist):
+        return "Liste à cocher"
+    if isinstance(step, Branch):
+        return "Aiguillage"
+    if isinstance(step, Call):
+        called = flows.get(step.call)
+        return f"Ouvre le guide « {called.title if called else step.call} »"
+    if isinstance(step, SetValues):
+        return "Note des réponses"
+    return f"Action : {_action_words(step)}"
+
+
+def _action_words(step: Do) -> str:
+    args = step.args
+    if step.do == "mark_done":
+        where = DOMAINS.get(str(args.get("domain")), "le domaine du guide")
+        return f"coche « {args['item']} » dans Mon plan ({where})"
+    if step.do == "show_service":
+        return f"montre les adresses utiles : {KINDS.get(str(args['kind']), args['kind'])}"
+    known = {
+        "ask_counsellor": "prévient un conseiller",
+        "go_home": "retour au menu",
+        "show_plan": "montre « Mon plan »",
+        "show_cv": "montre le CV à imprimer",
+    }
+    return known.get(step.do, step.do)
+
+
+def texts_of(step: Step) -> list[Wordings]:
+    """Every text a step shows, in order, with its role."""
+    found: list[tuple[str, Text]] = []
+    if isinstance(step, Say):
+        found.append(("Message", step.say))
+    elif isinstance(step, Ask):
+        found.append(("Question", step.ask))
+        if step.retry is not None:
+            found.append(("Si la réponse ne va pas", step.retry))
+    elif isinstance(step, Choose):
+        found.append(("Question", step.choose))
+        found += [("Bouton", option.label) for option in step.options]
+    elif isinstance(step, Checklist):
+        found.append(("Question", step.checklist))
+        found += [("Case à cocher", item.label) for item in step.items]
+    elif isinstance(step, SetValues):
+        found += [("Note", f"{key} = {value}") for key, value in step.set.items()]
+    return [_wordings(role, text) for role, text in found]
+
+
+def _wordings(role: str, text: Text) -> Wordings:
+    if isinstance(text, Wording) and text.inside != text.outside:
+        return Wordings(role, text.inside, text.outside)
+    return Wordings(role, french(text))
+
+
+def _way(flow: Flow, found: Exit) -> Way:
+    if found.target == END:
+        return Way(found.when, None, "fin du guide (retour au menu ou au guide qui l'a ouvert)")
+    step = flow.step(found.target)
+    number = flow.steps.index(step) + 1 if step is not None else 0
+    return Way(found.when, found.target, f"étape {number} ({found.target})")
