@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dialogs.schema import Do, Flow
+from dialogs.schema import Call, Do, Flow
 
 HOME = "home"
 
@@ -35,12 +35,25 @@ class FlowSet:
         return self.flows[HOME]
 
     def plan_items(self) -> list[PlanItem]:
-        """Every item a `mark_done` step can tick, in flow order, once each."""
+        """Every item a `mark_done` step can tick, once each, in the order a person
+        meets them from the home menu (menus' order), then those of unreached flows."""
         seen: dict[tuple[str, str], PlanItem] = {}
-        for flow in self.flows.values():
+        visited: set[str] = set()
+
+        def walk(flow: Flow) -> None:
+            visited.add(flow.id)
             for step in flow.steps:
-                if isinstance(step, Do) and step.do == "mark_done":
+                if isinstance(step, Call) and step.call in self.flows:
+                    if step.call not in visited:
+                        walk(self.flows[step.call])
+                elif isinstance(step, Do) and step.do == "mark_done":
                     domain = str(step.args.get("domain") or flow.domain)
                     key = (domain, str(step.args["item"]))
                     seen.setdefault(key, PlanItem(domain, key[1], flow.title))
+
+        if HOME in self.flows:
+            walk(self.flows[HOME])
+        for flow in self.flows.values():
+            if flow.id not in visited:
+                walk(flow)
         return list(seen.values())

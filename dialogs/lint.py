@@ -28,6 +28,9 @@ from dialogs.schema import (
 )
 
 PROFILE_FIELDS = frozenset({"first_name"})
+RESERVED_VALUES = frozenset({"menu", "help"})
+"""Button values the engine reads before any flow: an option with such an id
+would never reach its flow."""
 
 
 def check(flows: FlowSet, catalogs: Mapping[str, Set[str]] | None = None) -> list[FlowError]:
@@ -116,6 +119,15 @@ def _check_step(
                 yield _at(flow, step, f"the action {step.do!r} takes no argument {extra!r}")
             if step.do == "mark_done" and not (flow.domain or step.args.get("domain")):
                 yield _at(flow, step, "mark_done needs a domain: give the flow a 'domain'")
+    if isinstance(step, Choose):
+        for option in step.options:
+            if option.id in RESERVED_VALUES:
+                yield _at(
+                    flow,
+                    step,
+                    f"the option id {option.id!r} is the global {option.id!r} button: "
+                    "choose another id",
+                )
     if isinstance(step, Branch):
         for rule in step.branch:
             if rule.if_.answer is not None and rule.if_.answer not in known_answers:

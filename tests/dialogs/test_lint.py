@@ -108,3 +108,12 @@ def test_a_missing_flow_title_translation_is_reported_at_line_1() -> None:
     every_msgid = {msgid for flow in flows.flows.values() for _, msgid in step_texts(flow)}
     errors = check(flows, {"en": every_msgid - {"Carte d'identité"}})
     assert [(Path(e.path).name, e.line) for e in errors] == [("papiers.yaml", 1)]
+
+
+def test_an_option_named_like_a_global_button_is_reported() -> None:
+    assert lint("reserved_option.yaml") == [
+        (
+            6,
+            "the option id 'help' is the global 'help' button: choose another id",
+        )
+    ]
