@@ -67,6 +67,9 @@ class TelegramChannel:
 
     async def run(self) -> None:
         """Receive and send until cancelled; closes the bot's HTTP session at the end."""
+        # aiogram logs every handled update at INFO: a line per message of every
+        # person, in the server's log. Our own warnings say what went wrong.
+        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
         sender = asyncio.create_task(self.sender.run(), name="telegram-outbox")
         polling: asyncio.Task[None] | None = None
         try:
