@@ -269,7 +269,7 @@ async def test_recap_shows_the_last_messages(tg_services: Services, phone: Phone
     assert (await phone.wait_replies(3))[-1].startswith("Vos derniers messages :")
 
 
-async def tg_quiet(botapi: BotAPI, seconds: float = 0.4) -> None:
+async def tg_quiet(botapi: BotAPI, seconds: float = 0.8) -> None:
     """Wait until the bot has sent nothing for `seconds` (what it would still say, it says)."""
     import asyncio
 

@@ -61,4 +61,6 @@ async def test_with_pacing_off_a_chat_gets_its_messages_without_the_per_chat_wai
             await task
     times = [c.at for c in botapi.called("sendMessage") if c.status == 200]
     assert len(times) == 4
-    assert times[-1] - times[0] < 0.9  # paced, the four would take three seconds at least
+    # Paced, the four would take three seconds at least (one a second); unpaced they
+    # follow each other at once (a loose bound: the machine may be busy).
+    assert times[-1] - times[0] < 2.5
