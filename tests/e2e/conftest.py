@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from playwright.async_api import Browser, async_playwright
+from pydantic import SecretStr
+
+from bot.services import Services
+from tests.conftest import ServicesFactory
+from tests.telegram.botapi import BotAPI
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")
 ARGS = [
@@ -43,3 +50,39 @@ def results_dir() -> Path:
     """Where screenshots go, to look at the pages (not compared)."""
     RESULTS.mkdir(exist_ok=True)
     return RESULTS
+
+
+# --- a phone: the bot polling a local Bot API server, for the kiosk-to-phone stories ---
+
+
+@pytest.fixture
+async def botapi() -> AsyncIterator[BotAPI]:
+    api = BotAPI()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+def phone_services(make_services: ServicesFactory, botapi: BotAPI) -> Services:
+    return make_services(
+        real_clock=True, telegram_token=SecretStr("123456:STORY"), telegram_api_url=botapi.url
+    )
+
+
+@pytest.fixture
+async def telegram(phone_services: Services, botapi: BotAPI) -> AsyncIterator[None]:
+    from bot.telegram.pacer import Pacer
+    from bot.telegram.runner import TelegramChannel
+
+    channel = TelegramChannel(
+        phone_services,
+        pacer=Pacer(per_chat_interval=0.05),
+        polling_timeout=1,
+        outbox_poll_interval=0.1,
+    )
+    task = asyncio.create_task(channel.run())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

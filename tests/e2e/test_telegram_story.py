@@ -9,14 +9,12 @@ and the stored transcript shows both channels in order.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from pydantic import SecretStr
 
 from bot import linking
 from bot.app import create_app
@@ -26,7 +24,6 @@ from storage.database import read_session
 from storage.enums import Channel, Direction
 from storage.models import TranscriptEntry
 from storage.transcript import recent_transcript
-from tests.conftest import ServicesFactory
 from tests.kiosk.visitor import DEMO_PERSON_ID, Kiosk
 from tests.telegram.botapi import BotAPI
 from tests.telegram.phone import Phone
@@ -34,36 +31,6 @@ from tests.telegram.phone import Phone
 pytestmark = pytest.mark.e2e
 
 UNDERSTOOD = "Avez-vous compris ?"
-
-
-@pytest.fixture
-async def botapi() -> AsyncIterator[BotAPI]:
-    api = BotAPI()
-    await api.start()
-    yield api
-    await api.stop()
-
-
-@pytest.fixture
-def services(make_services: ServicesFactory, botapi: BotAPI) -> Services:
-    return make_services(
-        real_clock=True, telegram_token=SecretStr("123456:STORY"), telegram_api_url=botapi.url
-    )
-
-
-@pytest.fixture
-async def telegram(services: Services, botapi: BotAPI) -> AsyncIterator[None]:
-    from bot.telegram.pacer import Pacer
-    from bot.telegram.runner import TelegramChannel
-
-    channel = TelegramChannel(
-        services, pacer=Pacer(per_chat_interval=0.05), polling_timeout=1, outbox_poll_interval=0.1
-    )
-    task = asyncio.create_task(channel.run())
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
 
 
 def walk_the_kiosk(base_url: str) -> None:
@@ -86,8 +53,9 @@ def transcript(services: Services) -> list[TranscriptEntry]:
 
 @pytest.mark.usefixtures("telegram")
 async def test_from_the_kiosk_to_the_phone_without_starting_over(
-    services: Services, botapi: BotAPI, live_server: Callable[[FastAPI], str]
+    phone_services: Services, botapi: BotAPI, live_server: Callable[[FastAPI], str]
 ) -> None:
+    services = phone_services
     base_url = live_server(create_app(services=services))
     await asyncio.to_thread(walk_the_kiosk, base_url)
 
