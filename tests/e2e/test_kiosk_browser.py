@@ -121,6 +121,8 @@ async def test_person_walks_the_health_guide_to_its_end_and_sees_it_in_the_plan(
         raise AssertionError(f"the guide did not end after {MAX_PRESSES} presses")
 
     await page.goto(f"{base}/kiosk")  # the login page sends a live session to the chat
+    assert _where(services) == ("sante", "menu")  # a guide ends on its domain's menu
+    await _press(page, "menu")  # the Menu button of every screen
     home_flow, home_step = _where(services)
     assert (home_flow, home_step) == (services.flows.home.id, services.flows.home.recovery)
     await _press(page, "plan")
