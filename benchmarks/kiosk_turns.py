@@ -148,7 +148,7 @@ def choose(html: str) -> tuple[str, str] | None:
     body = form.group(1)
     values = re.findall(r'name="value" value="([^"]*)"', body)
     seq = hidden(body, "seq")
-    for preferred in ("sante", "css", "done", "no"):
+    for preferred in ("css", "sante", "done", "no"):
         if preferred in values:
             return seq, preferred
     return seq, values[0] if values else "menu"
@@ -217,7 +217,7 @@ async def walk(conn: Connection, code: str, until: float, think: float, figures:
             figures.errors += 1
             return
         seq, value = picked
-        if value == "sante":
+        if value == "css":
             figures.walks += 1
         form = {"csrf": hidden(page, "csrf"), "mid": hidden(page, "mid"), "seq": seq}
         form["value"] = value
