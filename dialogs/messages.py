@@ -43,6 +43,16 @@ RETRY: dict[AnswerKind, str] = {
     "text": N_("Écrivez une réponse courte, 500 caractères au plus."),
 }
 
+# A hint shown with a question, by the kind of answer it expects (every channel).
+HINTS: dict[AnswerKind, str] = {
+    "yesno": N_("Appuyez sur Oui ou Non, ou écrivez-le."),
+    "date": N_("Une date, par exemple : 14/03/2027"),
+    "time": N_("Une heure, par exemple : 14h30"),
+    "number": N_("Un nombre, avec des chiffres"),
+    "phone": N_("Un numéro, par exemple : 06 12 34 56 78"),
+    "text": N_("Une réponse courte"),
+}
+
 DOMAINS: dict[str, str] = {
     "sante": N_("Santé"),
     "logement": N_("Logement"),

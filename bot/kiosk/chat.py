@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.i18n import Translator
-from bot.kiosk.words import HINTS, INPUT_MODES
+from bot.kiosk.words import INPUT_MODES
 from bot.services import Services
 from bot.turn import load_conversation
+from dialogs import messages
 from dialogs.engine import TICK, current_prompt
 from dialogs.outputs import Checklist, Prompt, Question
 from storage.database import read_session
@@ -134,7 +135,7 @@ def prompt_view(prompt: Prompt, translator: Translator) -> PromptView:
             prompt.seq,
             text,
             buttons,
-            hint=HINTS[prompt.expect],
+            hint=messages.HINTS[prompt.expect],
             inputmode=INPUT_MODES[prompt.expect],
         )
     return PromptView("choices", prompt.seq, text, buttons)

@@ -12,15 +12,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from bot.kiosk import session as kiosk_session
+from bot.kiosk.entries import own_entry
 from bot.kiosk.pages import Pages
-from bot.kiosk.session import COOKIE
 from bot.services import Services
 from dialogs.outputs import Message
 from storage.database import read_session
 from storage.models import Person, TranscriptEntry
-
-MAX_ID = 2**63
 
 
 def is_document(entry: TranscriptEntry) -> bool:
@@ -32,17 +29,12 @@ def add_document_routes(router: APIRouter, services: Services, pages: Pages) -> 
 
     @router.get("/document/{entry_id}")
     def document(request: Request, entry_id: int) -> Response:
-        visit = kiosk_session.resume(services, request.cookies.get(COOKIE)).visit
-        if visit is None:
-            return Response(status_code=401)
-        if not 0 < entry_id < MAX_ID:
-            return Response(status_code=404)
+        entry = own_entry(services, request, entry_id)
+        if isinstance(entry, Response):
+            return entry
         with read_session(services.engine) as session:
-            entry = session.get(TranscriptEntry, entry_id)
-            person = session.get(Person, visit.person_id)
-        if entry is None or person is None or entry.person_id != visit.person_id:
-            return Response(status_code=404)
-        if not is_document(entry):
+            person = session.get(Person, entry.person_id)
+        if person is None or not is_document(entry):
             return Response(status_code=404)
         translator = pages.translator(str(person.language))
         payload = entry.payload

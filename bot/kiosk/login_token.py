@@ -14,7 +14,7 @@ import secrets
 
 from fastapi import Request, Response
 
-from bot.kiosk.session import PATH
+from bot.kiosk.cookies import clear_kiosk_cookie, set_kiosk_cookie
 from bot.services import Services
 
 COOKIE = "filrouge_login"
@@ -29,25 +29,11 @@ def new_token() -> str:
 
 
 def set_cookie(response: Response, services: Services, token: str) -> None:
-    response.set_cookie(
-        COOKIE,
-        token,
-        path=PATH,
-        max_age=LIFETIME_SECONDS,
-        httponly=True,
-        samesite="strict",
-        secure=services.settings.secure_cookies,
-    )
+    set_kiosk_cookie(response, services, COOKIE, token, max_age=LIFETIME_SECONDS)
 
 
 def clear_cookie(response: Response, services: Services) -> None:
-    response.delete_cookie(
-        COOKIE,
-        path=PATH,
-        httponly=True,
-        samesite="strict",
-        secure=services.settings.secure_cookies,
-    )
+    clear_kiosk_cookie(response, services, COOKIE)
 
 
 def matches(request: Request, submitted: str) -> bool:

@@ -18,13 +18,11 @@ from fastapi.responses import Response
 from bot.kiosk import session as kiosk_session
 from bot.kiosk import words
 from bot.kiosk.chat import PromptView, chat_view
+from bot.kiosk.entries import own_entry
 from bot.kiosk.session import COOKIE
 from bot.services import Services
 from bot.speech import SpeechUnavailable, synthesize
-from storage.database import read_session
-from storage.models import TranscriptEntry
 
-MAX_ID = 2**63  # a larger number is no row, and too big for the database
 Problem = Callable[[str, str, int, str], Response]
 
 
@@ -63,13 +61,9 @@ def add_read_aloud_routes(router: APIRouter, services: Services, problem: Proble
 
     @router.get("/speak/{entry_id}")
     def speak_entry(request: Request, entry_id: int) -> Response:
-        visit = kiosk_session.resume(services, request.cookies.get(COOKIE)).visit
-        if visit is None:
-            return Response(status_code=401)
-        if not 0 < entry_id < MAX_ID:
-            return Response(status_code=404)
-        with read_session(services.engine) as session:
-            entry = session.get(TranscriptEntry, entry_id)
-        if entry is None or entry.person_id != visit.person_id or not entry.text.strip():
+        entry = own_entry(services, request, entry_id)
+        if isinstance(entry, Response):
+            return entry
+        if not entry.text.strip():
             return Response(status_code=404)
         return sound(entry.text, str(entry.language))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from fastapi import Response
 
+from bot.kiosk.cookies import clear_kiosk_cookie, set_kiosk_cookie
 from bot.services import Services
 from storage.audit import record_audit
 from storage.database import read_session, write_transaction
@@ -26,7 +27,6 @@ from storage.kiosk_sessions import (
 
 COOKIE = "filrouge_kiosk"
 LANG_COOKIE = "filrouge_lang"
-PATH = "/kiosk"
 TOUCH_EVERY = timedelta(seconds=10)
 """A visit within this long of the last recorded one does not write it again."""
 _MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -155,33 +155,12 @@ def valid_message_id(mid: str) -> bool:
 
 
 def set_cookie(response: Response, services: Services, raw_token: str) -> None:
-    response.set_cookie(
-        COOKIE,
-        raw_token,
-        path=PATH,
-        httponly=True,
-        samesite="strict",
-        secure=services.settings.secure_cookies,
-    )
+    set_kiosk_cookie(response, services, COOKIE, raw_token)
 
 
 def clear_cookie(response: Response, services: Services) -> None:
-    response.delete_cookie(
-        COOKIE,
-        path=PATH,
-        httponly=True,
-        samesite="strict",
-        secure=services.settings.secure_cookies,
-    )
+    clear_kiosk_cookie(response, services, COOKIE)
 
 
 def set_language_cookie(response: Response, services: Services, language: str) -> None:
-    response.set_cookie(
-        LANG_COOKIE,
-        language,
-        path=PATH,
-        httponly=True,
-        samesite="strict",
-        secure=services.settings.secure_cookies,
-        max_age=30 * 24 * 3600,
-    )
+    set_kiosk_cookie(response, services, LANG_COOKIE, language, max_age=30 * 24 * 3600)

@@ -22,15 +22,6 @@ BUSY = N_("Le service est occupé. Votre message n'est pas perdu : appuyez à no
 SPEECH_FAILED = N_("La lecture à voix haute ne marche pas pour le moment.")
 MALFORMED = N_("Cette demande n'a pas pu être lue. Revenez à la conversation et réessayez.")
 
-# A hint under the answer field, by the kind of answer the question expects.
-HINTS: dict[AnswerKind, str] = {
-    "yesno": N_("Appuyez sur Oui ou Non, ou écrivez-le."),
-    "date": N_("Une date, par exemple : 14/03/2027"),
-    "time": N_("Une heure, par exemple : 14h30"),
-    "number": N_("Un nombre, avec des chiffres"),
-    "phone": N_("Un numéro, par exemple : 06 12 34 56 78"),
-    "text": N_("Une réponse courte"),
-}
 
 # The on-screen keyboard the field asks for, by the kind of answer.
 INPUT_MODES: dict[AnswerKind, str] = {

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n import Translator
-from bot.telegram import words
 from bot.turn import text_of
+from dialogs import messages
 from dialogs.events import Pressed
 from dialogs.outputs import Button, Checklist, Choices, Handoff, Message, Output, Question
 from dialogs.render import pressable
@@ -105,7 +105,7 @@ def plain(text: str) -> list[Outgoing]:
 def _prompt_text(prompt: Choices | Question | Checklist, translator: Translator) -> str:
     text = translator.render(prompt.text)
     if isinstance(prompt, Question):
-        hint = translator.render(Message(words.HINTS[prompt.expect]))
+        hint = translator.render(Message(messages.HINTS[prompt.expect]))
         return f"{text}\n({hint})"
     return text
 

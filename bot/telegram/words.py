@@ -5,8 +5,6 @@ conversation says comes from the engine.
 
 from __future__ import annotations
 
-from dialogs.schema import AnswerKind
-
 
 def N_(msgid: str) -> str:
     """Mark a string for `pybabel extract` without translating it here."""
@@ -36,13 +34,3 @@ RECAP_EMPTY = N_("Pas encore de messages.")
 RECAP_YOU = N_("Vous")
 RECAP_US = N_("Fil rouge")
 RECAP_WORDS = {"recap"}  # compared folded: "Récap", "récap" and "RECAP" all match
-
-# A hint under a question, by the kind of answer it expects (the kiosk's wording).
-HINTS: dict[AnswerKind, str] = {
-    "yesno": N_("Appuyez sur Oui ou Non, ou écrivez-le."),
-    "date": N_("Une date, par exemple : 14/03/2027"),
-    "time": N_("Une heure, par exemple : 14h30"),
-    "number": N_("Un nombre, avec des chiffres"),
-    "phone": N_("Un numéro, par exemple : 06 12 34 56 78"),
-    "text": N_("Une réponse courte"),
-}
