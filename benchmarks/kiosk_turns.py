@@ -24,7 +24,6 @@ import asyncio
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,9 +34,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+from population import HOST, ROOT, free_port, populate  # the folder of this script
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
 MAX_TURNS_PER_KIOSK = 5_000
 PIN = "2468"
 
@@ -68,13 +66,6 @@ class Figures:
     last_page: str = ""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def env_for(database: Path) -> dict[str, str]:
     return {
         **os.environ,
@@ -88,26 +79,8 @@ def env_for(database: Path) -> dict[str, str]:
 
 def make_persons(database: Path, count: int) -> list[str]:
     """Migrate a fresh database and create `count` persons; return their codes."""
-    sys.path.insert(0, str(ROOT))
-    from bot.passwords import Hasher
-    from bot.settings import Settings
-    from storage.database import make_engine, write_transaction
-    from storage.migrate import upgrade
-    from storage.persons import create_facility, create_person
-    from storage.rows import id_of
-
-    settings = Settings(
-        database_url=f"sqlite:///{database}", argon2_time_cost=1, argon2_memory_kib=64
-    )
-    upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
-    pin_hash = Hasher(settings).hash(PIN)
     codes = [f"BENCH{n:03d}" for n in range(count)]
-    with write_transaction(engine) as session:
-        facility = create_facility(session, "bench", "Benchmark")
-        for code in codes:
-            create_person(session, id_of(facility), code, "Kiosque", code, "fr", pin_hash)
-    engine.dispose()
+    populate(database, codes, PIN)
     return codes
 
 

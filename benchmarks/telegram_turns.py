@@ -45,9 +45,8 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from population import HOST, ROOT, free_port, populate  # the folder of this script
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
 TOKEN = "123456:BENCH-TOKEN"  # noqa: S105 - a fake token, for the local double only
 FIRST_USER_ID = 7_000_001
 MAX_WALKS_PER_USER = 1_000
@@ -284,38 +283,10 @@ async def load(
 # --- the processes -------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def link_users(database: Path, count: int) -> list[int]:
     """Migrate a fresh database; create `count` persons, each linked to a Telegram account."""
-    sys.path.insert(0, str(ROOT))
-    from bot.passwords import Hasher
-    from bot.settings import Settings
-    from storage.database import make_engine, write_transaction
-    from storage.enums import Channel
-    from storage.migrate import upgrade
-    from storage.persons import attach_identity, create_facility, create_person
-    from storage.rows import id_of
-
-    settings = Settings(
-        database_url=f"sqlite:///{database}", argon2_time_cost=1, argon2_memory_kib=64
-    )
-    upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
-    pin_hash = Hasher(settings).hash("2468")
     ids = [FIRST_USER_ID + n for n in range(count)]
-    with write_transaction(engine) as session:
-        facility = create_facility(session, "bench", "Benchmark")
-        for n, user_id in enumerate(ids):
-            code = f"TG{n:04d}"
-            person = create_person(session, id_of(facility), code, "Bench", code, "fr", pin_hash)
-            attach_identity(session, id_of(person), Channel.TELEGRAM, str(user_id))
-    engine.dispose()
+    populate(database, [f"TG{n:04d}" for n in range(count)], "2468", telegram_ids=ids)
     return ids
 
 

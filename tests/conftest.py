@@ -8,7 +8,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from bot.demo import seed_demo
 from bot.services import Services, build
 from bot.settings import Settings
 from storage.migrate import upgrade
+from tests.telegram.botapi import BotAPI
 
 pytest_plugins = ["tests.pg"]
 
@@ -125,3 +126,12 @@ def live_server() -> Iterator[Callable[[FastAPI], str]]:
     yield serve
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+async def botapi() -> AsyncIterator[BotAPI]:
+    """A local Bot API server on loopback, for every Telegram test (tests/telegram/botapi.py)."""
+    api = BotAPI()
+    await api.start()
+    yield api
+    await api.stop()

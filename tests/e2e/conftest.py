@@ -56,14 +56,6 @@ def results_dir() -> Path:
 
 
 @pytest.fixture
-async def botapi() -> AsyncIterator[BotAPI]:
-    api = BotAPI()
-    await api.start()
-    yield api
-    await api.stop()
-
-
-@pytest.fixture
 def phone_services(make_services: ServicesFactory, botapi: BotAPI) -> Services:
     return make_services(
         real_clock=True, telegram_token=SecretStr("123456:STORY"), telegram_api_url=botapi.url

@@ -21,14 +21,6 @@ FAST_CHAT_INTERVAL = 0.01
 
 
 @pytest.fixture
-async def botapi() -> AsyncIterator[BotAPI]:
-    api = BotAPI()
-    await api.start()
-    yield api
-    await api.stop()
-
-
-@pytest.fixture
 def tg_services(make_services: ServicesFactory, botapi: BotAPI) -> Services:
     """Services with Telegram on, pointed at the local Bot API server (real clock:
     the outbox's retries are due in real seconds)."""
