@@ -4,21 +4,27 @@ the console and the Telegram webhook."""
 from __future__ import annotations
 
 import hmac
+from html import escape
 from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from bot.kiosk.session import LANG_COOKIE
 from bot.services import Services, build
 from bot.settings import Settings
+from dialogs.messages import N_
 from storage.database import check_database
 from storage.errors import DatabaseUnavailable
 
-BUSY_PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">
+BUSY_PAGE = """<!doctype html><html lang="{lang}" dir="{dir}"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Fil rouge</title><body style="font:1.4rem sans-serif;margin:2rem">
-<h1>Le service est occupé.</h1><p>Rien n'est perdu. Attendez un instant, puis réessayez.</p>
-<p><a href="/kiosk/chat">Réessayer</a></p></body></html>"""
+<h1>{title}</h1><p>{text}</p>
+<p><a href="/kiosk/chat">{retry}</a></p></body></html>"""
+BUSY_TITLE = N_("Le service est occupé.")
+BUSY_TEXT = N_("Rien n'est perdu. Attendez un instant, puis réessayez.")
+BUSY_RETRY = N_("Réessayer")
 
 
 class TelegramWebhook(Protocol):
@@ -58,9 +64,18 @@ def create_app(
         _mount_webhook(app, services.settings, telegram)
 
     @app.exception_handler(DatabaseUnavailable)
-    def database_busy(_request: Request, _exc: DatabaseUnavailable) -> Response:
+    def database_busy(request: Request, _exc: DatabaseUnavailable) -> Response:
+        # The page must not need the database: the language is the kiosk's cookie.
+        words = services.catalogs.get(request.cookies.get(LANG_COOKIE, "fr"))
+        page = BUSY_PAGE.format(
+            lang=words.language,
+            dir=words.direction,
+            title=escape(words.gettext(BUSY_TITLE)),
+            text=escape(words.gettext(BUSY_TEXT)),
+            retry=escape(words.gettext(BUSY_RETRY)),
+        )
         return HTMLResponse(
-            BUSY_PAGE, status_code=503, headers={"Retry-After": "2", "Cache-Control": "no-store"}
+            page, status_code=503, headers={"Retry-After": "2", "Cache-Control": "no-store"}
         )
 
     return app
