@@ -195,8 +195,13 @@ async def test_a_burst_of_twenty_messages_is_answered_in_order(
     assert len(texts) == 21
     said = [e.text for e in transcript(tg_services) if e.payload.get("event") == "said"]
     assert said == [f"bof {number}" for number in range(20)]
-    answers = [e for e in transcript(tg_services) if e.direction == Direction.OUT]
-    assert len(answers) == 21
+
+    def answers() -> list[str]:
+        return [e.text for e in transcript(tg_services) if e.direction == Direction.OUT]
+
+    # Each answer is recorded once Telegram accepted it, just after: wait for the last.
+    await phone.api.wait_for(lambda: len(answers()) >= 21, what="21 answers recorded")
+    assert answers() == texts
     assert all(t.startswith("Je n'ai pas compris") for t in texts[1:])
     # The state saw every message: the misses were counted, help was offered.
     assert "Parler à un conseiller" in phone.buttons()

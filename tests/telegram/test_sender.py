@@ -21,6 +21,8 @@ pytestmark = pytest.mark.usefixtures("telegram")
 async def link(services: Services, phone: Phone) -> None:
     phone.start(linking.issue(services, DEMO_PERSON_ID).code)
     await phone.wait_replies(1)
+    # Recorded once Telegram accepted it, just after the Bot API answered.
+    await phone.api.wait_for(lambda: len(telegram_out(services)) == 1, what="the greeting recorded")
 
 
 def outbox(services: Services) -> list[Outbox]:
@@ -81,6 +83,8 @@ async def test_a_server_error_is_retried_with_backoff_until_it_goes(
     assert [c.status for c in calls] == [500, 500, 200]
     assert calls[1].at - calls[0].at >= 0.9  # 1 s, then 2 s
     assert calls[2].at - calls[1].at >= 1.9
+    # Telegram accepted it; the sender records that just after: wait for the record.
+    await botapi.wait_for(lambda: all(r.sent_at for r in outbox(tg_services)), what="all sent")
     [row] = [r for r in outbox(tg_services) if r.payload["text"] == texts[-1]]
     assert row.attempts == 3
     assert row.last_error is not None
