@@ -80,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     flows = commands.add_parser("flows", help="dialog flows").add_subparsers(required=True)
     check = flows.add_parser("check", help="load and lint the flows; non-zero on any error")
     check.add_argument("paths", nargs="*", type=Path, help="flow files (default: shipped)")
+    check.add_argument(
+        "--no-translations",
+        action="store_true",
+        help="do not require every text in the catalogs (while drafting a flow)",
+    )
     check.set_defaults(handler=_flows_check)
     doc = flows.add_parser("doc", help="write the flows as HTML pages for counsellors")
     doc.add_argument(
@@ -263,22 +268,27 @@ def _person_release(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _flows_check(_settings: Settings, args: argparse.Namespace) -> int:
+def _flows_check(settings: Settings, args: argparse.Namespace) -> int:
     given = [path.resolve() for path in args.paths]
     for path in given:
         if not path.is_file():
             print(f"{path}: no such file", file=sys.stderr)
             return 1
-    _flows, errors, shipped = _load_checked(given)
+    locales = None if args.no_translations else settings.locales_dir
+    _flows, errors, shipped = _load_checked(given, locales)
     for error in errors:
         print(error, file=sys.stderr)
     print(f"{len(given) or len(shipped)} flow file(s) checked, {len(errors)} error(s).")
     return 1 if errors else 0
 
 
-def _load_checked(given: list[Path]) -> tuple[FlowSet, list[FlowError], list[Path]]:
+def _load_checked(
+    given: list[Path], locales_dir: Path | None = None
+) -> tuple[FlowSet, list[FlowError], list[Path]]:
     """The given flow files with the shipped ones they call (same id: the given one wins),
-    their errors (only those of the given files, when files are given), the shipped files."""
+    their errors (only those of the given files, when files are given), the shipped files.
+    With `locales_dir`, a text without a translation in a supported language is an error."""
+    from bot.i18n import SOURCE_LANGUAGE, Catalogs
     from dialogs import lint, loader
 
     given_ids = {flow.id for flow in (loader.parse_file(p)[0] for p in given) if flow}
@@ -288,7 +298,15 @@ def _load_checked(given: list[Path]) -> tuple[FlowSet, list[FlowError], list[Pat
         if path.resolve() not in given and _flow_id(path) not in given_ids
     ]
     flows, errors = loader.load([*given, *shipped])
-    errors += lint.check(flows)
+    catalogs = None
+    if locales_dir is not None:
+        translators = Catalogs.load(locales_dir).translators
+        catalogs = {
+            language: {msgid for msgid, text in translator.messages.items() if text}
+            for language, translator in translators.items()
+            if language != SOURCE_LANGUAGE
+        }
+    errors += lint.check(flows, catalogs)
     if given:
         errors = [e for e in errors if Path(e.path).resolve() in given or e.line == 0]
     return flows, errors, shipped

@@ -45,7 +45,13 @@ def check(flows: FlowSet, catalogs: Mapping[str, Set[str]] | None = None) -> lis
             for step, msgid in step_texts(flow):
                 if msgid not in msgids:
                     errors.append(
-                        _at(flow, step, f"the text {msgid!r} has no {language} translation")
+                        _at(
+                            flow,
+                            step,
+                            f"the text {msgid!r} has no {language} translation "
+                            f"(run scripts/catalogs, then translate it in "
+                            f"locales/{language}/LC_MESSAGES/messages.po)",
+                        )
                     )
     return errors
 

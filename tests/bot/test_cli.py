@@ -200,3 +200,19 @@ def test_release_refuses_an_unknown_person(tmp_path: Path) -> None:
 
     assert done.returncode == 1
     assert "no person has the code NOBODY" in done.stderr
+
+
+def test_flows_check_names_a_text_without_translation_unless_drafting(tmp_path: Path) -> None:
+    flow = tmp_path / "draft.yaml"
+    flow.write_text(
+        'id: draft\nversion: 1\ntitle: "Un brouillon"\nrecovery: start\nsteps:\n'
+        '  - id: start\n    say: "Un texte tout neuf."\n    source: fil-rouge\n',
+        encoding="utf-8",
+    )
+
+    checked = filrouge("flows", "check", str(flow))
+    drafting = filrouge("flows", "check", "--no-translations", str(flow))
+
+    assert checked.returncode == 1
+    assert f"{flow}:6: the text 'Un texte tout neuf.' has no ar translation" in checked.stderr
+    assert drafting.returncode == 0, drafting.stderr

@@ -89,7 +89,8 @@ def test_a_text_missing_from_a_catalog_is_reported_with_its_language_and_line() 
         FlowError(
             str(FIXTURES / "engine" / "questions.yaml"),
             14,
-            "the text 'Votre date de naissance ?' has no en translation",
+            "the text 'Votre date de naissance ?' has no en translation (run scripts/catalogs, "
+            "then translate it in locales/en/LC_MESSAGES/messages.po)",
         )
     ]
 
@@ -99,7 +100,11 @@ def test_both_wordings_of_a_text_need_a_translation() -> None:
     every_msgid = {msgid for flow in flows.flows.values() for _, msgid in step_texts(flow)}
     errors = check(flows, {"ro": every_msgid - {"Demandez ces papiers à la mairie :"}})
     assert [(e.line, e.message) for e in errors] == [
-        (7, "the text 'Demandez ces papiers à la mairie :' has no ro translation"),
+        (
+            7,
+            "the text 'Demandez ces papiers à la mairie :' has no ro translation (run "
+            "scripts/catalogs, then translate it in locales/ro/LC_MESSAGES/messages.po)",
+        ),
     ]
 
 
