@@ -7,7 +7,6 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,18 +14,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from bot.cli_flows import flows_check, flows_doc, services_import
+from bot.cli_people import person_add, person_link_code, person_release
 from bot.settings import Settings
 
 if TYPE_CHECKING:
     import uvicorn
 
-    from bot.services import Services
     from bot.telegram.runner import TelegramChannel
-    from dialogs.flowset import FlowSet
-    from dialogs.loader import FlowError
-    from storage.models import Person
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--code", help="personal code (default: drawn at random)")
     add.add_argument("--pin", help="4 to 8 digits (default: drawn at random)")
     add.add_argument("--facility", default="demo", help="facility code")
-    add.set_defaults(handler=_person_add)
+    add.set_defaults(handler=person_add)
     link_code = person.add_parser(
         "link-code", help="give a person a Telegram link code and write their release sheet"
     )
@@ -72,10 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     link_code.add_argument(
         "--out", type=Path, default=Path(), help="folder of the release sheet (default: here)"
     )
-    link_code.set_defaults(handler=_person_link_code)
+    link_code.set_defaults(handler=person_link_code)
     release = person.add_parser("release", help="mark a person released (they go outside)")
     release.add_argument("code", metavar="PERSONCODE", help="the person's kiosk code")
-    release.set_defaults(handler=_person_release)
+    release.set_defaults(handler=person_release)
 
     flows = commands.add_parser("flows", help="dialog flows").add_subparsers(required=True)
     check = flows.add_parser("check", help="load and lint the flows; non-zero on any error")
@@ -85,13 +80,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not require every text in the catalogs (while drafting a flow)",
     )
-    check.set_defaults(handler=_flows_check)
+    check.set_defaults(handler=flows_check)
     doc = flows.add_parser("doc", help="write the flows as HTML pages for counsellors")
     doc.add_argument(
         "--out", type=Path, default=Path("flows-doc"), help="folder (default: ./flows-doc)"
     )
     doc.add_argument("paths", nargs="*", type=Path, help="flow files (default: shipped)")
-    doc.set_defaults(handler=_flows_doc)
+    doc.set_defaults(handler=flows_doc)
 
     services = commands.add_parser("services", help="local services of a facility")
     services_commands = services.add_subparsers(required=True)
@@ -101,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     imported.add_argument("file", type=Path, metavar="FILE.json")
     imported.add_argument("--facility", required=True, metavar="CODE", help="facility code")
     imported.add_argument("--out", type=Path, help="folder (default: FILROUGE_SERVICES_DIR)")
-    imported.set_defaults(handler=_services_import)
+    imported.set_defaults(handler=services_import)
     return parser
 
 
@@ -166,190 +161,6 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
     upgrade(settings.database_url)
     print("The database is up to date.")
     return 0
-
-
-def _person_add(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.services import build
-    from storage.database import write_transaction
-    from storage.errors import AlreadyTaken
-    from storage.persons import create_facility, create_person, get_facility_by_code
-    from storage.rows import id_of
-
-    pin = args.pin or "".join(secrets.choice("0123456789") for _ in range(4))
-    if not (pin.isdigit() and 4 <= len(pin) <= 8):
-        print("filrouge: the PIN is 4 to 8 digits.", file=sys.stderr)
-        return 2
-    code = (args.code or "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))).upper()
-    services = build(settings)
-    try:
-        with write_transaction(services.engine) as session:
-            facility = get_facility_by_code(session, args.facility) or create_facility(
-                session, args.facility, args.facility
-            )
-            create_person(
-                session,
-                id_of(facility),
-                code,
-                args.first_name,
-                args.last_name,
-                args.language,
-                services.hasher.hash(pin),
-            )
-    except AlreadyTaken:
-        print(f"filrouge: the code {code} is already used; choose another.", file=sys.stderr)
-        return 1
-    print(f"Person created. Kiosk code: {code}  PIN: {pin}")
-    return 0
-
-
-def _find_person(settings: Settings, code: str) -> tuple[Services, Person] | None:
-    """Services and the person with this code, or None after saying so."""
-    from bot.services import build
-    from storage.database import read_session
-    from storage.persons import get_person_by_code
-
-    services = build(settings)
-    with read_session(services.engine) as session:
-        person = get_person_by_code(session, code)
-    if person is None:
-        services.close()
-        print(
-            f"filrouge: no person has the code {code.upper()}; check it "
-            "(`filrouge person add` printed it).",
-            file=sys.stderr,
-        )
-        return None
-    return services, person
-
-
-def _person_link_code(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.linking import issue
-    from bot.release_sheet import SHEET_LANGUAGE, render_release_sheet, sheet_path
-    from storage.rows import id_of
-
-    found = _find_person(settings, args.code)
-    if found is None:
-        return 1
-    services, person = found
-    try:
-        issued = issue(services, id_of(person))
-        translator = services.catalogs.get(SHEET_LANGUAGE)
-        html = render_release_sheet(translator, f"{person.first_name} {person.last_name}", issued)
-    finally:
-        services.close()
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = sheet_path(args.out, person.code)
-    path.write_text(html, encoding="utf-8")
-    print(f"Telegram link code for {person.code}: {issued.shown}")
-    print(f"Valid until: {translator.when(issued.expires_at)} ({settings.timezone})")
-    print(f"Link: {issued.deep_link}")
-    print(f"Release sheet: {path}")
-    print("Any previous code of this person no longer works.")
-    return 0
-
-
-def _person_release(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.release import release
-    from storage.rows import id_of
-
-    found = _find_person(settings, args.code)
-    if found is None:
-        return 1
-    services, person = found
-    try:
-        done = release(services, id_of(person))
-        when = services.catalogs.get("fr").when(done.released_at)
-    finally:
-        services.close()
-    if done.newly:
-        print(f"{person.code} is marked released ({when}); their conversation was told.")
-    else:
-        print(f"{person.code} was already released ({when}); nothing changed.")
-    return 0
-
-
-def _flows_check(settings: Settings, args: argparse.Namespace) -> int:
-    given = [path.resolve() for path in args.paths]
-    for path in given:
-        if not path.is_file():
-            print(f"{path}: no such file", file=sys.stderr)
-            return 1
-    locales = None if args.no_translations else settings.locales_dir
-    _flows, errors, shipped = _load_checked(given, locales)
-    for error in errors:
-        print(error, file=sys.stderr)
-    print(f"{len(given) or len(shipped)} flow file(s) checked, {len(errors)} error(s).")
-    return 1 if errors else 0
-
-
-def _load_checked(
-    given: list[Path], locales_dir: Path | None = None
-) -> tuple[FlowSet, list[FlowError], list[Path]]:
-    """The given flow files with the shipped ones they call (same id: the given one wins),
-    their errors (only those of the given files, when files are given), the shipped files.
-    With `locales_dir`, a text without a translation in a supported language is an error."""
-    from bot.i18n import SOURCE_LANGUAGE, Catalogs
-    from dialogs import lint, loader
-
-    given_ids = {flow.id for flow in (loader.parse_file(p)[0] for p in given) if flow}
-    shipped = [
-        path
-        for path in sorted(loader.FLOWS_DIR.glob("*.yaml"))
-        if path.resolve() not in given and _flow_id(path) not in given_ids
-    ]
-    flows, errors = loader.load([*given, *shipped])
-    catalogs = None
-    if locales_dir is not None:
-        translators = Catalogs.load(locales_dir).translators
-        catalogs = {
-            language: {msgid for msgid, text in translator.messages.items() if text}
-            for language, translator in translators.items()
-            if language != SOURCE_LANGUAGE
-        }
-    errors += lint.check(flows, catalogs)
-    if given:
-        errors = [e for e in errors if Path(e.path).resolve() in given or e.line == 0]
-    return flows, errors, shipped
-
-
-def _flows_doc(_settings: Settings, args: argparse.Namespace) -> int:
-    from bot.flows_doc import write_catalogue
-
-    flows, errors, _shipped = _load_checked([path.resolve() for path in args.paths])
-    for error in errors:
-        print(error, file=sys.stderr)
-    if errors:
-        print(
-            f"filrouge: {len(errors)} error(s) in the flows; no catalogue written.", file=sys.stderr
-        )
-        return 1
-    index = write_catalogue(flows, args.out)
-    print(f"{len(flows.flows)} flow page(s) written. Open {index}")
-    return 0
-
-
-def _services_import(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.services_import import ImportRefused, convert, read_export, write_directory
-
-    try:
-        imported = convert(read_export(args.file))
-        path = write_directory(imported.services, args.facility, args.out or settings.services_dir)
-    except ImportRefused as error:
-        print(f"filrouge: {error}", file=sys.stderr)
-        return 1
-    print(f"{len(imported.services)} service(s) written to {path}.")
-    if imported.skipped:
-        print(f"{len(imported.skipped)} skipped:")
-        for skipped in imported.skipped:
-            print(f"  {skipped.id}: {skipped.reason}")
-    return 0
-
-
-def _flow_id(path: Path) -> str | None:
-    from dialogs import loader
-
-    flow, _errors = loader.parse_file(path)
-    return flow.id if flow else None
 
 
 if __name__ == "__main__":

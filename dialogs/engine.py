@@ -11,6 +11,14 @@ from datetime import date
 
 from dialogs import answers, messages
 from dialogs.actions import REGISTRY, ActionCall, plan_of
+from dialogs.answering import (
+    TICKED,
+    after,
+    answer_ask,
+    answer_checklist,
+    answer_choose,
+    holds,
+)
 from dialogs.events import Context, Event, Pressed, Said, System
 from dialogs.flowset import FlowSet
 from dialogs.outputs import Handoff, Output, Prompt, Text
@@ -23,7 +31,6 @@ from dialogs.schema import (
     Call,
     Checklist,
     Choose,
-    Condition,
     Do,
     Flow,
     Say,
@@ -38,7 +45,7 @@ INTERRUPTED = "__interrupted__"
 _NO_CONTEXT = Context(today=date(2000, 1, 1))
 """For reading the open prompt: the outputs of a recovery are not shown there."""
 MISSES_BEFORE_HELP = 3
-MENU, HELP, DONE, TICK = "menu", "help", "done", "tick:"
+MENU, HELP = "menu", "help"
 
 
 def step(
@@ -211,12 +218,12 @@ def _answer(
     current = flow.step(frame.step)
     target: str | None = None
     if isinstance(current, Ask):
-        target = _answer_ask(flow, state, current, event, ctx)
+        target = answer_ask(flow, state, current, event, ctx)
     elif isinstance(current, Choose):
-        target = _answer_choose(flow, state, current, event)
+        target = answer_choose(flow, state, current, event)
     elif isinstance(current, Checklist):
-        verdict = _answer_checklist(flow, state, current, event)
-        if verdict == "ticked":
+        verdict = answer_checklist(flow, state, current, event)
+        if verdict == TICKED:
             state.misses = 0
             state.seq += 1
             out.append(prompt_of(state, current))
@@ -228,62 +235,6 @@ def _answer(
     state.misses = 0
     frame.step, frame.locals = target, {}
     _run(flows, state, out, ctx)
-
-
-def _answer_ask(
-    flow: Flow, state: State, ask: Ask, event: Pressed | Said, ctx: Context
-) -> str | None:
-    if isinstance(event, Pressed):
-        text = {"yes": "oui", "no": "non"}.get(event.value, "") if ask.expect == "yesno" else ""
-    else:
-        text = event.text
-    value = answers.parse(ask.expect, text, ctx.today)
-    if value is None:
-        return None
-    state.answers[ask.save] = value
-    return _after(flow, ask)
-
-
-def _answer_choose(flow: Flow, state: State, choose: Choose, event: Pressed | Said) -> str | None:
-    chosen = None
-    if isinstance(event, Pressed):
-        chosen = next((o for o in choose.options if o.id == event.value), None)
-    else:
-        said = answers.fold(event.text)
-        for number, option in enumerate(choose.options, start=1):
-            labels = {answers.fold(pick(option.label, state))}
-            if said in labels or said in (str(number), option.id):
-                chosen = option
-                break
-    if chosen is None:
-        return None
-    if choose.save:
-        state.answers[choose.save] = chosen.id
-    return chosen.goto or _after(flow, choose)
-
-
-def _answer_checklist(
-    flow: Flow, state: State, checklist: Checklist, event: Pressed | Said
-) -> str | None:
-    """The step to go to when finished, "ticked" after a toggle, None for a miss."""
-    frame = state.stack[-1]
-    ids = [item.id for item in checklist.items]
-    if isinstance(event, Pressed):
-        finished = event.value == DONE
-        toggle = event.value.removeprefix(TICK) if event.value.startswith(TICK) else None
-    else:
-        said = answers.fold(event.text)
-        finished = said in messages.DONE_WORDS
-        # By number, compared as text: int() fails on some Unicode digits and on huge numbers.
-        toggle = next((i for n, i in enumerate(ids, start=1) if said == str(n)), None)
-    ticked = [str(i) for i in frame.locals.get("ticked", [])]
-    if finished:
-        state.answers[checklist.save] = [i for i in ids if i in ticked]
-        return _after(flow, checklist)
-    if toggle in ids:
-        frame.locals["ticked"] = [i for i in ids if (i in ticked) != (i == toggle)]
-        return "ticked"
-    return None
 
 
 def _missed(flows: FlowSet, state: State, current: Step | None, out: list[Output]) -> None:
@@ -321,8 +272,8 @@ def _run(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> None:
         elif isinstance(current, SetValues):
             state.answers.update(current.set)
         elif isinstance(current, Branch):
-            rule = next((r for r in current.branch if _holds(r.if_, state)), None)
-            frame.step = rule.goto if rule else current.else_ or _after(flow, current)
+            rule = next((r for r in current.branch if holds(r.if_, state)), None)
+            frame.step = rule.goto if rule else current.else_ or after(flow, current)
             continue
         elif isinstance(current, Call):
             callee = flows[current.call]
@@ -339,7 +290,7 @@ def _run(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> None:
             state.seq += 1
             out.append(prompt_of(state, current))
             return
-        frame.step = _after(flow, current) if current is not None else END
+        frame.step = after(flow, current) if current is not None else END
     out.append(Text(message(messages.LOOP_GUARD, state)))
     _go_home_silently(flows, state)
     home = flows.home.step(flows.home.recovery)
@@ -359,29 +310,4 @@ def _return(flows: FlowSet, state: State) -> None:
         return  # back on the question the safety net interrupted
     flow = flows[caller.flow]
     call = flow.step(caller.step)
-    caller.step = _after(flow, call) if call is not None else flow.recovery
-
-
-def _after(flow: Flow, current: Step) -> str:
-    return current.next if current.next is not None else flow.following(current.id)
-
-
-def _holds(condition: Condition, state: State) -> bool:
-    if condition.released is not None:
-        return state.released == condition.released
-    if condition.done is not None:
-        domain, item = condition.done.split("/", 1)
-        return state.is_done(domain, item)
-    value = state.answers.get(condition.answer or "")
-    if condition.present is not None:
-        return (condition.answer in state.answers) == condition.present
-    if condition.in_ is not None:
-        return any(_same(value, expected) for expected in condition.in_)
-    return _same(value, condition.equals)
-
-
-def _same(value: object, expected: object) -> bool:
-    """Equality where a yes/no answer never equals a number (Python has True == 1)."""
-    if isinstance(value, bool) != isinstance(expected, bool):
-        return False
-    return value == expected
+    caller.step = after(flow, call) if call is not None else flow.recovery

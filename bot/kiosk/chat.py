@@ -11,7 +11,8 @@ from bot.kiosk.words import INPUT_MODES
 from bot.services import Services
 from bot.turn import load_conversation
 from dialogs import messages
-from dialogs.engine import TICK, current_prompt
+from dialogs.answering import TICK
+from dialogs.engine import current_prompt
 from dialogs.outputs import Checklist, Prompt, Question
 from storage.database import read_session
 from storage.enums import Direction

@@ -1,0 +1,98 @@
+"""`filrouge flows check | doc` and `filrouge services import`: the content's tools."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from dialogs.flowset import FlowSet
+    from dialogs.loader import FlowError
+
+
+def flows_check(settings: Settings, args: argparse.Namespace) -> int:
+    given = [path.resolve() for path in args.paths]
+    for path in given:
+        if not path.is_file():
+            print(f"{path}: no such file", file=sys.stderr)
+            return 1
+    locales = None if args.no_translations else settings.locales_dir
+    _flows, errors, shipped = _load_checked(given, locales)
+    for error in errors:
+        print(error, file=sys.stderr)
+    print(f"{len(given) or len(shipped)} flow file(s) checked, {len(errors)} error(s).")
+    return 1 if errors else 0
+
+
+def _load_checked(
+    given: list[Path], locales_dir: Path | None = None
+) -> tuple[FlowSet, list[FlowError], list[Path]]:
+    """The given flow files with the shipped ones they call (same id: the given one wins),
+    their errors (only those of the given files, when files are given), the shipped files.
+    With `locales_dir`, a text without a translation in a supported language is an error."""
+    from bot.i18n import SOURCE_LANGUAGE, Catalogs
+    from dialogs import lint, loader
+
+    given_ids = {flow.id for flow in (loader.parse_file(p)[0] for p in given) if flow}
+    shipped = [
+        path
+        for path in sorted(loader.FLOWS_DIR.glob("*.yaml"))
+        if path.resolve() not in given and _flow_id(path) not in given_ids
+    ]
+    flows, errors = loader.load([*given, *shipped])
+    catalogs = None
+    if locales_dir is not None:
+        translators = Catalogs.load(locales_dir).translators
+        catalogs = {
+            language: {msgid for msgid, text in translator.messages.items() if text}
+            for language, translator in translators.items()
+            if language != SOURCE_LANGUAGE
+        }
+    errors += lint.check(flows, catalogs)
+    if given:
+        errors = [e for e in errors if Path(e.path).resolve() in given or e.line == 0]
+    return flows, errors, shipped
+
+
+def flows_doc(_settings: Settings, args: argparse.Namespace) -> int:
+    from bot.flows_doc import write_catalogue
+
+    flows, errors, _shipped = _load_checked([path.resolve() for path in args.paths])
+    for error in errors:
+        print(error, file=sys.stderr)
+    if errors:
+        print(
+            f"filrouge: {len(errors)} error(s) in the flows; no catalogue written.", file=sys.stderr
+        )
+        return 1
+    index = write_catalogue(flows, args.out)
+    print(f"{len(flows.flows)} flow page(s) written. Open {index}")
+    return 0
+
+
+def services_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services_import import ImportRefused, convert, read_export, write_directory
+
+    try:
+        imported = convert(read_export(args.file))
+        path = write_directory(imported.services, args.facility, args.out or settings.services_dir)
+    except ImportRefused as error:
+        print(f"filrouge: {error}", file=sys.stderr)
+        return 1
+    print(f"{len(imported.services)} service(s) written to {path}.")
+    if imported.skipped:
+        print(f"{len(imported.skipped)} skipped:")
+        for skipped in imported.skipped:
+            print(f"  {skipped.id}: {skipped.reason}")
+    return 0
+
+
+def _flow_id(path: Path) -> str | None:
+    from dialogs import loader
+
+    flow, _errors = loader.parse_file(path)
+    return flow.id if flow else None
