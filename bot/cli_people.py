@@ -71,7 +71,7 @@ def _find_person(settings: Settings, code: str) -> tuple[Services, Person] | Non
 
 def person_link_code(settings: Settings, args: argparse.Namespace) -> int:
     from bot.linking import issue
-    from bot.release_sheet import SHEET_LANGUAGE, render_release_sheet, sheet_path
+    from bot.release_sheet import render_release_sheet, sheet_path
     from storage.rows import id_of
 
     found = _find_person(settings, args.code)
@@ -80,7 +80,7 @@ def person_link_code(settings: Settings, args: argparse.Namespace) -> int:
     services, person = found
     try:
         issued = issue(services, id_of(person))
-        translator = services.catalogs.get(SHEET_LANGUAGE)
+        translator = services.catalogs.get(str(person.language))  # the person reads it
         html = render_release_sheet(translator, f"{person.first_name} {person.last_name}", issued)
     finally:
         services.close()

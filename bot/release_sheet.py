@@ -1,8 +1,8 @@
 """The release sheet: a printable A4 page with the person's Telegram link code.
 
 Plain HTML with its QR code as inline SVG (segno): no script, no external
-resource, so it prints the same from any browser, offline. Its texts are
-marked for translation; the sheet is in French for now.
+resource, so it prints the same from any browser, offline. It is written in
+the person's language (Arabic right to left); the code itself reads left to right.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from bot.i18n import Translator
 from bot.linking import IssuedCode
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-SHEET_LANGUAGE = "fr"
 
 
 def qr_svg(link: str) -> str:

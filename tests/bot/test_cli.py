@@ -128,7 +128,7 @@ def test_person_add_refuses_a_pin_that_is_not_digits(tmp_path: Path) -> None:
 def person_with_code(database: Path, code: str = "AB3K7Q") -> None:
     assert filrouge("db", "upgrade", database=database).returncode == 0
     done = filrouge(
-        "person", "add", "--first-name", "Samir", "--last-name", "Haddad", "--code", code,
+        "person", "add", "--first-name", "Démo", "--last-name", "Exemple", "--code", code,
         "--pin", "4821", database=database,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -153,7 +153,7 @@ def test_link_code_prints_a_code_that_links_and_writes_a_printable_release_sheet
     assert shown.group(1) in sheet
     assert "<svg" in sheet
     assert "Installez Telegram." in sheet
-    assert "Samir Haddad" in sheet
+    assert "Démo Exemple" in sheet
     assert "<script" not in sheet
     assert not re.search(r"""(src|href)=["']?https?:""", sheet), "no external resource"
     services = build(make_settings(f"sqlite:///{database}"))
@@ -216,3 +216,20 @@ def test_flows_check_names_a_text_without_translation_unless_drafting(tmp_path: 
     assert checked.returncode == 1
     assert f"{flow}:6: the text 'Un texte tout neuf.' has no ar translation" in checked.stderr
     assert drafting.returncode == 0, drafting.stderr
+
+
+def test_the_release_sheet_is_in_the_persons_language(tmp_path: Path) -> None:
+    database = tmp_path / "facility.db"
+    assert filrouge("db", "upgrade", database=database).returncode == 0
+    added = filrouge(
+        "person", "add", "--first-name", "Démo", "--last-name", "Exemple", "--code", "AR2345",
+        "--pin", "4821", "--language", "ar", database=database,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+
+    done = filrouge("person", "link-code", "AR2345", "--out", str(tmp_path), database=database)
+
+    assert done.returncode == 0, done.stderr
+    sheet = (tmp_path / "release-sheet-AR2345.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in sheet
+    assert "Installez Telegram." not in sheet  # translated, not French

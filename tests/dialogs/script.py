@@ -4,9 +4,9 @@ A script is a list of turns. `>` is the person, `<` is what Fil rouge answers,
 in French (the msgids filled with their parameters)::
 
     # CSS: a person who already has a mutuelle
-    profile: first_name=Samir
+    profile: first_name=Démo
     > [start]
-    < Bonjour Samir. Je suis Fil rouge. Je vous aide à préparer votre sortie.
+    < Bonjour Démo. Je suis Fil rouge. Je vous aide à préparer votre sortie.
     < ? Que voulez-vous préparer ? [Santé] [Logement] [Papiers] [Emploi] [Mon plan] [Parler à un conseiller]
     > [Santé]
 

@@ -73,18 +73,18 @@ def test_a_wrong_answer_shows_the_expected_and_the_actual_line(
 ) -> None:
     path = _script(
         tmp_path,
-        "# essai\nprofile: first_name=Samir\n> [start]\n< Bonjour Samir. Je suis quelqu'un d'autre.\n",
+        "# essai\nprofile: first_name=Démo\n> [start]\n< Bonjour Démo. Je suis quelqu'un d'autre.\n",
     )
     mismatch = run(read(path), flows).mismatch
     assert mismatch is not None
     shown = str(mismatch)
     assert "essai.txt:4: after `> [start]`" in shown
-    assert "expected: < Bonjour Samir. Je suis quelqu'un d'autre." in shown
-    assert "actual:   < Bonjour Samir. Je suis Fil rouge." in shown
+    assert "expected: < Bonjour Démo. Je suis quelqu'un d'autre." in shown
+    assert "actual:   < Bonjour Démo. Je suis Fil rouge." in shown
 
 
 def test_a_missing_answer_line_is_reported(tmp_path: Path, flows: FlowSet) -> None:
-    path = _script(tmp_path, "profile: first_name=Samir\n> [start]\n")
+    path = _script(tmp_path, "profile: first_name=Démo\n> [start]\n")
     mismatch = run(read(path), flows).mismatch
     assert mismatch is not None
     assert "expected: (nothing more)" in str(mismatch)

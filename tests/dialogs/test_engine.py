@@ -42,7 +42,7 @@ class Conversation:
     """One person talking to the engine; keeps the state between turns."""
 
     def __init__(self, state: State | None = None) -> None:
-        self.state = state if state is not None else State(profile={"first_name": "Sam"})
+        self.state = state if state is not None else State(profile={"first_name": "Démo"})
         self.outputs: list[Output] = []
 
     def send(self, event: Event) -> list[Output]:
@@ -96,7 +96,7 @@ def test_start_greets_the_person_by_name_and_opens_the_menu() -> None:
     out = talk.send(System("start"))
     greeting = out[0]
     assert isinstance(greeting, Text)
-    assert greeting.text == Message("Bonjour {first_name}.", {"first_name": "Sam"})
+    assert greeting.text == Message("Bonjour {first_name}.", {"first_name": "Démo"})
     menu = prompt_in(out)
     assert menu.text.msgid == MENU_TEXT
     assert menu.seq == talk.state.seq == 1
@@ -326,7 +326,7 @@ def test_a_checklist_answered_with_an_odd_number_is_a_miss_not_a_crash(typed: st
     [
         ({"answers": {"situation": "seul"}}, "Vous vivez seul."),
         ({"answers": {"situation": "foyer"}}, "Vous vivez entouré."),
-        ({"answers": {"surnom": "Alex"}}, "Bonjour {surnom}."),
+        ({"answers": {"surnom": "Démo"}}, "Bonjour {surnom}."),
         ({"released": True}, "Vous êtes dehors."),
         ({"done": {"papiers": ["cni"]}}, "Votre carte est faite."),
         ({"answers": {"situation": "autre"}}, "Rien de spécial."),
@@ -336,7 +336,7 @@ def test_a_checklist_answered_with_an_odd_number_is_a_miss_not_a_crash(typed: st
 def test_a_branch_goes_to_the_first_rule_that_holds(
     situation: dict[str, object], said: str
 ) -> None:
-    state = State.model_validate({"profile": {"first_name": "Sam"}, **situation})
+    state = State.model_validate({"profile": {"first_name": "Démo"}, **situation})
     out = opened("aiguillage", state).outputs
     assert said in texts(out)
     assert [t for t in texts(out) if t.startswith(("Vous", "Votre", "Bonjour {s", "Rien"))] == [
@@ -354,9 +354,9 @@ def test_a_called_flow_returns_to_the_callers_next_step() -> None:
 
 def test_set_stores_values_that_later_texts_quote() -> None:
     talk = opened("reglages")
-    assert talk.state.answers["surnom"] == "Alex"
+    assert talk.state.answers["surnom"] == "Démo"
     said = next(o.text for o in talk.outputs if isinstance(o, Text))
-    assert (said.msgid, said.params) == ("Vous êtes {surnom}.", {"surnom": "Alex"})
+    assert (said.msgid, said.params) == ("Vous êtes {surnom}.", {"surnom": "Démo"})
 
 
 def plan_entry(outputs: list[Output], domain: str) -> list[tuple[str, bool]]:
@@ -395,7 +395,7 @@ def test_coming_back_to_a_started_conversation_welcomes_back_and_repeats_the_que
     seq = talk.state.seq
     out = talk.send(System(name))
     assert texts(out) == [messages.WELCOME_BACK]
-    assert out[0].text.params == {"first_name": "Sam"}  # type: ignore[union-attr]
+    assert out[0].text.params == {"first_name": "Démo"}  # type: ignore[union-attr]
     question = prompt_in(out)
     assert (question.text.msgid, question.seq) == ("Votre date de naissance ?", seq)
     assert talk.where == "questions/birth"
@@ -437,7 +437,7 @@ def stored(*frames: tuple[str, str], seq: int = 7) -> State:
     return State(
         stack=[Frame(flow=flow, version=1, step=step_id) for flow, step_id in frames],
         seq=seq,
-        profile={"first_name": "Sam"},
+        profile={"first_name": "Démo"},
     )
 
 
@@ -522,7 +522,7 @@ def test_a_linked_phone_is_greeted_by_name_shown_the_plan_and_asked_the_open_que
     seq = talk.state.seq
     out = talk.send(System("linked"))
     assert texts(out) == [messages.LINKED]
-    assert out[0].text.params == {"first_name": "Sam"}  # type: ignore[union-attr]
+    assert out[0].text.params == {"first_name": "Démo"}  # type: ignore[union-attr]
     assert isinstance(out[1], Plan)
     question = prompt_in(out)
     assert (question.text.msgid, question.seq) == ("Votre date de naissance ?", seq)
@@ -532,6 +532,6 @@ def test_a_linked_phone_is_greeted_by_name_shown_the_plan_and_asked_the_open_que
 def test_a_phone_linked_before_any_conversation_opens_the_home_menu() -> None:
     talk = Conversation()
     out = talk.send(System("linked"))
-    assert out[0] == Text(Message(messages.LINKED, {"first_name": "Sam"}))
+    assert out[0] == Text(Message(messages.LINKED, {"first_name": "Démo"}))
     assert isinstance(out[1], Plan)
     assert prompt_in(out).text.msgid == MENU_TEXT

@@ -24,7 +24,7 @@ from dialogs.state import State
 
 FLOWS, LOAD_ERRORS = load()
 TODAY = Context(today=date(2026, 5, 4))
-START = State(profile={"first_name": "Sam"})
+START = State(profile={"first_name": "Démo"})
 
 WORDS = ["menu", "aide", "oui", "non", "Oui", "ok", "fini", "1", "2", "3", "9", "0"]
 DATES = ["14/03/2027", "31/02/2027", "3 mars", "14-03-27"]

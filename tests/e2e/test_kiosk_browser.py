@@ -166,17 +166,17 @@ async def test_back_button_after_finishing_shows_nothing_of_the_person(
     base = live_server(create_app(services=make_services(real_clock=True)))
     page = await browser.new_page()
     await _log_in(page, base)
-    await page.fill("#text", "Mon frère s'appelle Karim")
+    await page.fill("#text", "Mon frère s'appelle Démo")
     async with page.expect_navigation():
         await page.click("form.say button[type=submit]")
-    assert "Mon frère s'appelle Karim" in await page.content()
+    assert "Mon frère s'appelle Démo" in await page.content()
     async with page.expect_navigation():
         await page.click('button[data-value="logout"]')
     assert "Au revoir" in await page.content()
     await page.go_back()
     await page.wait_for_load_state()
     content = await page.content()
-    assert "Karim" not in content
+    assert "Démo" not in content
     assert "Bonjour Démo" not in content
     assert await page.locator("#code").count() == 1  # the login page
 

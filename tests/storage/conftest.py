@@ -30,10 +30,10 @@ def facility_id(engine: Engine) -> int:
 
 @pytest.fixture
 def person_id(engine: Engine, facility_id: int) -> int:
-    """Id of Samir Haddad, code K7Q4M2, speaking Arabic."""
+    """Id of Démo Exemple, code K7Q4M2, speaking Arabic."""
     with write_transaction(engine) as session:
         person = create_person(
-            session, facility_id, "K7Q4M2", "Samir", "Haddad", "ar", "$argon2id$fake"
+            session, facility_id, "K7Q4M2", "Démo", "Exemple", "ar", "$argon2id$fake"
         )
     assert person.id is not None
     return person.id

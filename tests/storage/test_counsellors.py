@@ -18,10 +18,10 @@ from storage.persons import create_person
 class TestCounsellors:
     def test_a_login_is_unique(self, engine: Engine, facility_id: int) -> None:
         with write_transaction(engine) as session:
-            create_counsellor(session, facility_id, "mdupont", "M. Dupont", "h", "cpip")
-            with pytest.raises(AlreadyTaken, match="mdupont"):
-                create_counsellor(session, facility_id, "mdupont", "Autre", "h", Role.PARTNER)
-            found = find_counsellor(session, "mdupont")
+            create_counsellor(session, facility_id, "cpip.test", "CPIP démo", "h", "cpip")
+            with pytest.raises(AlreadyTaken, match=r"cpip\.test"):
+                create_counsellor(session, facility_id, "cpip.test", "Autre", "h", Role.PARTNER)
+            found = find_counsellor(session, "cpip.test")
         assert found is not None
         assert found.role is Role.CPIP
 
@@ -29,8 +29,8 @@ class TestCounsellors:
         self, engine: Engine, facility_id: int, person_id: int
     ) -> None:
         with write_transaction(engine) as session:
-            cpip = create_counsellor(session, facility_id, "mdupont", "M. Dupont", "h", "cpip")
-            other = create_person(session, facility_id, "P3X9TT", "Ana", "Pop", "ro", "h")
+            cpip = create_counsellor(session, facility_id, "cpip.test", "CPIP démo", "h", "cpip")
+            other = create_person(session, facility_id, "P3X9TT", "Démo", "Exemple", "ro", "h")
             assign(session, cpip.id or 0, person_id)
             assign(session, cpip.id or 0, person_id)  # idempotent
             assert is_assigned(session, cpip.id or 0, person_id)

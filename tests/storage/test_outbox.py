@@ -85,7 +85,7 @@ def test_a_sent_message_leaves_the_queue_and_lands_in_the_transcript(
     engine: Engine, person_id: int
 ) -> None:
     with write_transaction(engine) as session:
-        enqueue(session, [message(person_id, "Bonjour Samir")])
+        enqueue(session, [message(person_id, "Bonjour Démo")])
     sent_at = T0 + timedelta(seconds=2)
     with write_transaction(engine) as session:
         (row,) = due_messages(session, sent_at, 10)
@@ -96,7 +96,7 @@ def test_a_sent_message_leaves_the_queue_and_lands_in_the_transcript(
         (entry,) = recent_transcript(session, person_id)
         stored = session.get(Outbox, row.id)
     assert (entry.channel, entry.direction) == (Channel.TELEGRAM, Direction.OUT)
-    assert (entry.text, entry.language, entry.at) == ("Bonjour Samir", Language.AR, sent_at)
+    assert (entry.text, entry.language, entry.at) == ("Bonjour Démo", Language.AR, sent_at)
     assert (entry.flow_id, entry.step_id, entry.payload) == (
         "accueil",
         "bonjour",

@@ -42,8 +42,8 @@ class TestPersonsAndIdentities:
     ) -> None:
         with write_transaction(engine) as session:
             with pytest.raises(AlreadyTaken, match="K7Q4M2"):
-                create_person(session, facility_id, "K7Q4M2", "Ana", "Pop", "ro", "h")
-            other = create_person(session, facility_id, "P3X9TT", "Ana", "Pop", "ro", "h")
+                create_person(session, facility_id, "K7Q4M2", "Démo", "Exemple", "ro", "h")
+            other = create_person(session, facility_id, "P3X9TT", "Démo", "Exemple", "ro", "h")
         with write_transaction(engine) as session:
             assert get_person(session, other.id or 0) is not None
 
@@ -51,7 +51,7 @@ class TestPersonsAndIdentities:
         self, engine: Engine, facility_id: int, person_id: int
     ) -> None:
         with write_transaction(engine) as session:
-            other = create_person(session, facility_id, "P3X9TT", "Ana", "Pop", "ro", "h")
+            other = create_person(session, facility_id, "P3X9TT", "Démo", "Exemple", "ro", "h")
             attach_identity(session, person_id, Channel.TELEGRAM, "555001")
             with pytest.raises(AlreadyTaken):
                 attach_identity(session, other.id or 0, Channel.TELEGRAM, "555001")
@@ -70,7 +70,7 @@ class TestPersonsAndIdentities:
             detach_identity(session, identity, now=T0)
             assert find_identity(session, "telegram", "555001") is None
             assert [i.channel for i in identities_of(session, person_id)] == [Channel.KIOSK]
-            other = create_person(session, facility_id, "P3X9TT", "Ana", "Pop", "ro", "h")
+            other = create_person(session, facility_id, "P3X9TT", "Démo", "Exemple", "ro", "h")
             relinked = attach_identity(session, other.id or 0, "telegram", "555001")
         assert relinked.person_id == other.id
         assert relinked.detached_at is None

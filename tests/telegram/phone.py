@@ -14,7 +14,7 @@ _message_ids = itertools.count(10_000)
 class Phone:
     """One Telegram account in a private chat with the bot (chat id = user id)."""
 
-    def __init__(self, api: BotAPI, user_id: int, first_name: str = "Sam", language: str = "fr"):
+    def __init__(self, api: BotAPI, user_id: int, first_name: str = "Démo", language: str = "fr"):
         self.api = api
         self.user_id = user_id
         self.user = {

@@ -34,14 +34,14 @@ def fr() -> Translator:
 
 def test_texts_before_a_question_travel_with_it_in_one_message(fr: Translator) -> None:
     outputs = [
-        Text(Message("Bonjour {first_name}.", {"first_name": "Sam"})),
+        Text(Message("Bonjour {first_name}.", {"first_name": "Démo"})),
         Choices(Message("Que voulez-vous ?"), (Button("a", Message("A")),), seq=4),
     ]
     [message] = render(outputs, fr)
-    assert message.text == "Bonjour Sam.\n\nQue voulez-vous ?"
+    assert message.text == "Bonjour Démo.\n\nQue voulez-vous ?"
     assert message.payload(77) == {
         "chat_id": 77,
-        "text": "Bonjour Sam.\n\nQue voulez-vous ?",
+        "text": "Bonjour Démo.\n\nQue voulez-vous ?",
         "reply_markup": {"inline_keyboard": [[{"text": "A", "callback_data": "v1:4:a"}]]},
     }
 
