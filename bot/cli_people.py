@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.services import Services
     from storage.models import Person
 
+
 def person_add(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services import build
     from storage.database import write_transaction

@@ -104,7 +104,7 @@ def load_conversation(session: Session, person: Person) -> tuple[State, int]:
     """The stored state of a person (a fresh one if none), and its version."""
     data, version = load_state(session, id_of(person))
     state = State.model_validate(data) if data else State()
-    state.profile = {"first_name": person.first_name}
+    state.profile = {"first_name": person.first_name, "last_name": person.last_name}
     state.released = state.released or person.released_at is not None
     return state, version
 

@@ -29,9 +29,10 @@ def add_document_routes(router: APIRouter, services: Services, pages: Pages) -> 
 
     @router.get("/document/{entry_id}")
     def document(request: Request, entry_id: int) -> Response:
-        entry = own_entry(services, request, entry_id)
-        if isinstance(entry, Response):
-            return entry
+        found = own_entry(services, request, entry_id)
+        if isinstance(found, Response):
+            return found
+        visit, entry = found
         with read_session(services.engine) as session:
             person = session.get(Person, entry.person_id)
         if person is None or not is_document(entry):
@@ -48,6 +49,8 @@ def add_document_routes(router: APIRouter, services: Services, pages: Pages) -> 
             title=translator.render(_message(payload.get("title", {}))),
             name=str(payload.get("name", "")),
             lines=lines,
+            csrf=visit.csrf_token,
+            idle_seconds=services.settings.kiosk_idle_seconds,
         )
 
 

@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from bot.kiosk import session as kiosk_session
-from bot.kiosk.session import COOKIE
+from bot.kiosk.session import COOKIE, Visit
 from bot.services import Services
 from storage.database import read_session
 from storage.models import TranscriptEntry
@@ -19,8 +19,10 @@ from storage.models import TranscriptEntry
 MAX_ID = 2**63  # a larger number is no row, and too big for the database
 
 
-def own_entry(services: Services, request: Request, entry_id: int) -> TranscriptEntry | Response:
-    """The entry if it is the visitor's own; else 401 (logged out) or 404."""
+def own_entry(
+    services: Services, request: Request, entry_id: int
+) -> tuple[Visit, TranscriptEntry] | Response:
+    """The visit and the entry if it is the visitor's own; else 401 (logged out) or 404."""
     visit = kiosk_session.resume(services, request.cookies.get(COOKIE)).visit
     if visit is None:
         return Response(status_code=401)
@@ -30,4 +32,4 @@ def own_entry(services: Services, request: Request, entry_id: int) -> Transcript
         entry = session.get(TranscriptEntry, entry_id)
     if entry is None or entry.person_id != visit.person_id:
         return Response(status_code=404)
-    return entry
+    return visit, entry

@@ -61,9 +61,10 @@ def add_read_aloud_routes(router: APIRouter, services: Services, problem: Proble
 
     @router.get("/speak/{entry_id}")
     def speak_entry(request: Request, entry_id: int) -> Response:
-        entry = own_entry(services, request, entry_id)
-        if isinstance(entry, Response):
-            return entry
+        found = own_entry(services, request, entry_id)
+        if isinstance(found, Response):
+            return found
+        _visit, entry = found
         if not entry.text.strip():
             return Response(status_code=404)
         return sound(entry.text, str(entry.language))

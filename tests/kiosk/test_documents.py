@@ -44,6 +44,22 @@ def test_the_cv_opens_as_a_printable_page_with_every_answer(client: TestClient) 
         assert shown in text
     assert "Cuisiner &lt;vite&gt;" in page.text  # what the person typed is text, never HTML
     assert 'data-print="1"' in page.text
+    assert "Démo A" in text  # first and last name, as on a CV
+
+
+def test_the_cv_page_logs_out_by_itself_like_the_chat(client: TestClient) -> None:
+    """Nothing of the person may stay on a shared screen: "J'ai fini" and the idle
+    logout are on the document page too."""
+    kiosk = Kiosk(client)
+    kiosk.login()
+    link = re.search(r'href="(/kiosk/document/\d+)"', build_cv(kiosk))
+    assert link is not None
+
+    page = client.get(link.group(1)).text
+
+    assert 'action="/kiosk/logout"' in page
+    assert re.search(r'data-idle="\d+"', page)
+    assert 'http-equiv="refresh"' in page  # without JavaScript too
 
 
 def test_another_persons_document_is_not_found(client: TestClient) -> None:
