@@ -63,6 +63,7 @@ class TelegramHandlers:
         router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
         router.message.register(self.start, CommandStart())
         router.message.register(self.recap, Command("recap"))
+        router.message.register(self.menu, Command("menu"))
         router.message.register(self.text, F.text)
         router.message.register(self.unsupported)
         router.callback_query.register(self.pressed)
@@ -92,6 +93,15 @@ class TelegramHandlers:
             await self._reply(message.bot, message.chat.id, user, None, words.HOW_TO_LINK)
             return
         await self._notice(person_id, message.chat.id, _recap_text)
+
+    async def menu(self, message: Message, event_update: Update) -> None:
+        """`/menu`, from the command list Telegram shows: the same as typing "menu"."""
+        user = _sender(message)
+        person_id = await self._linked(user)
+        if person_id is not None:
+            await self._turn(message.bot, person_id, message.chat.id, Said("menu"), event_update)
+        elif await self._once(event_update):
+            await self._reply(message.bot, message.chat.id, user, None, words.HOW_TO_LINK)
 
     async def text(self, message: Message, event_update: Update) -> None:
         user = _sender(message)

@@ -16,8 +16,12 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand
 
+from bot.i18n import LANGUAGES, SOURCE_LANGUAGE
 from bot.services import Services
+from bot.telegram import words
 from bot.telegram.gate import UpdateGate
 from bot.telegram.handlers import TelegramHandlers
 from bot.telegram.pacer import Pacer, Unpaced
@@ -73,6 +77,7 @@ class TelegramChannel:
         sender = asyncio.create_task(self.sender.run(), name="telegram-outbox")
         polling: asyncio.Task[None] | None = None
         try:
+            await self._set_commands()
             if self.webhook_url:
                 await self._register_webhook()
                 await sender
@@ -101,6 +106,21 @@ class TelegramChannel:
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
             await self.bot.session.close()
+
+    async def _set_commands(self) -> None:
+        """The commands Telegram lists in its menu button, in each of our languages
+        (French by default): a person who cannot guess "menu" finds it there."""
+        for language in LANGUAGES:
+            translator = self.services.catalogs.get(language)
+            commands = [
+                BotCommand(command="menu", description=translator.gettext(words.MENU_COMMAND)),
+                BotCommand(command="recap", description=translator.gettext(words.RECAP_COMMAND)),
+            ]
+            code = None if language == SOURCE_LANGUAGE else language
+            try:
+                await self.bot.set_my_commands(commands, language_code=code)
+            except TelegramAPIError as error:  # a convenience: the bot works without it
+                log.warning("telegram: commands for %s not set: %s", language, error)
 
     async def _stop_polling(self, polling: asyncio.Task[None]) -> None:
         if not polling.done():

@@ -33,4 +33,6 @@ RECAP_TITLE = N_("Vos derniers messages :")
 RECAP_EMPTY = N_("Pas encore de messages.")
 RECAP_YOU = N_("Vous")
 RECAP_US = N_("Fil rouge")
+MENU_COMMAND = N_("Revenir au menu")
+RECAP_COMMAND = N_("Voir mes derniers messages")
 RECAP_WORDS = {"recap"}  # compared folded: "Récap", "récap" and "RECAP" all match

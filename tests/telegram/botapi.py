@@ -29,7 +29,7 @@ from typing import Any
 from aiohttp import web
 
 BOT_USER = {"id": 424242, "is_bot": True, "first_name": "Fil rouge", "username": "FilRougeBot"}
-_JSON_FIELDS = {"reply_markup", "allowed_updates"}
+_JSON_FIELDS = {"reply_markup", "allowed_updates", "commands"}
 _INT_FIELDS = {"chat_id", "offset", "timeout", "limit", "message_id", "cache_time"}
 
 

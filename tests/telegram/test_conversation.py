@@ -116,6 +116,31 @@ async def test_typed_answers_work_as_at_the_kiosk(tg_services: Services, phone: 
     assert "Touchez ceux que vous avez déjà" in texts[-1]
 
 
+async def test_the_menu_command_goes_home_from_the_middle_of_a_guide(
+    tg_services: Services, phone: Phone
+) -> None:
+    walk_to_understood(tg_services)
+    await linked(tg_services, phone)
+    phone.send("/menu")
+    texts = await phone.wait_replies(2)
+    assert texts[-1].startswith("Que voulez-vous préparer ?")
+
+
+async def test_telegram_lists_the_menu_and_recap_commands_in_every_language(
+    botapi: BotAPI,
+) -> None:
+    await botapi.wait_for(lambda: len(botapi.called("setMyCommands")) == 4, what="4 languages")
+    by_language = {
+        call.params.get("language_code"): call.params["commands"]
+        for call in botapi.called("setMyCommands")
+    }
+    assert set(by_language) == {None, "ar", "en", "ro"}  # French is the default
+    french = {c["command"]: c["description"] for c in by_language[None]}
+    assert french == {"menu": "Revenir au menu", "recap": "Voir mes derniers messages"}
+    english = {c["command"]: c["description"] for c in by_language["en"]}
+    assert english["menu"] != french["menu"]
+
+
 async def test_an_old_button_is_answered_this_question_is_closed(
     tg_services: Services, phone: Phone
 ) -> None:
