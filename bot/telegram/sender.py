@@ -17,6 +17,7 @@ once its lease ends: at least once, never lost.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -84,6 +85,8 @@ class OutboxSender:
         self._busy: set[int] = set()
         self._held: dict[int, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._marks: list[tuple[Outbox, int]] = []
+        self._marking: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         """Look at the outbox now (call it from the event loop's thread)."""
@@ -113,10 +116,13 @@ class OutboxSender:
             waiter.cancel()
 
     async def stop(self) -> None:
-        """Let the chats being sent finish their current message, then stop."""
+        """Let the chats being sent finish their current message, then stop; what
+        Telegram accepted is recorded before the end."""
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._marking is not None:
+            await asyncio.gather(self._marking, return_exceptions=True)
 
     async def send_due(self) -> None:
         """Start a task for every chat with due rows (not already being sent)."""
@@ -180,8 +186,28 @@ class OutboxSender:
             refused = f"refused: {error.message}"
             await self._write(lambda s: self._fail(s, row, refused))
             return None
-        await self._write(lambda s: self._sent(s, row, message.message_id))
+        self._mark_sent_soon(row, message.message_id)
         return None
+
+    def _mark_sent_soon(self, row: Outbox, message_id: int) -> None:
+        """Record accepted messages a batch at a time: a transaction per message cost
+        about as much as sending it. Until recorded, a row keeps its lease: a crash
+        sends it again after the lease (at least once, never lost)."""
+        self._marks.append((row, message_id))
+        if self._marking is None or self._marking.done():
+            self._marking = asyncio.create_task(self._record_marks())
+
+    async def _record_marks(self) -> None:
+        while self._marks:
+            await asyncio.sleep(0)  # the sends answered at this moment join the batch
+            batch, self._marks = self._marks, []
+            try:
+                await self._write(functools.partial(self._sent_all, batch=batch))
+            except Exception:
+                log.exception(
+                    "outbox: %s accepted messages not recorded; sent again after their lease",
+                    len(batch),
+                )
 
     async def _retry(self, row: Outbox, delay: float, error: str) -> _Stop:
         if row.attempts + 1 >= MAX_ATTEMPTS:
@@ -235,9 +261,10 @@ class OutboxSender:
             return None
         return fresh
 
-    def _sent(self, session: Session, row: Outbox, message_id: int) -> None:
-        if fresh := self._fresh(session, row):
-            mark_sent(session, fresh, message_id, self.services.clock.now())
+    def _sent_all(self, session: Session, *, batch: Sequence[tuple[Outbox, int]]) -> None:
+        for row, message_id in batch:
+            if fresh := self._fresh(session, row):
+                mark_sent(session, fresh, message_id, self.services.clock.now())
 
     def _later(self, session: Session, row: Outbox, delay: float, error: str) -> None:
         if fresh := self._fresh(session, row):
