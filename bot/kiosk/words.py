@@ -4,13 +4,8 @@ the templates with `_()`. Everything the conversation says comes from the engine
 
 from __future__ import annotations
 
+from dialogs.messages import N_
 from dialogs.schema import AnswerKind
-
-
-def N_(msgid: str) -> str:
-    """Mark a string for `pybabel extract` without translating it here."""
-    return msgid
-
 
 REFUSED = N_("Code ou code PIN incorrect. Vérifiez et réessayez.")
 MISSING = N_("Écrivez votre code personnel et votre code PIN.")

@@ -5,11 +5,7 @@ conversation says comes from the engine.
 
 from __future__ import annotations
 
-
-def N_(msgid: str) -> str:
-    """Mark a string for `pybabel extract` without translating it here."""
-    return msgid
-
+from dialogs.messages import N_
 
 HOW_TO_LINK = N_(
     "Bonjour. Ce robot continue la conversation Fil rouge commencée à la borne. "
