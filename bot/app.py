@@ -1,5 +1,9 @@
-"""The app factory: one FastAPI app serving the kiosk, the health check and, later,
-the console and the Telegram webhook."""
+"""The composition root: the services with every channel's delivery, and one FastAPI
+app serving the kiosk, the health check and the Telegram webhook (the console to come).
+
+Only this module and the command line (`bot.cli`) import the channels; the core
+(`bot.turn`, `bot.delivery`, ...) never does (import-linter checks it).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,12 @@ from typing import Any, Protocol
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from bot.clock import Clock
+from bot.kiosk.delivery import KioskDelivery
 from bot.kiosk.session import LANG_COOKIE
 from bot.services import Services, build
 from bot.settings import Settings
+from bot.telegram.delivery import TelegramDelivery
 from dialogs.messages import N_
 from storage.database import check_database
 from storage.errors import DatabaseUnavailable
@@ -30,7 +37,19 @@ BUSY_RETRY = N_("Réessayer")
 class TelegramWebhook(Protocol):
     """What the webhook route needs of the Telegram channel (`bot.telegram.runner`)."""
 
-    async def feed_webhook(self, update: dict[str, Any]) -> None: ...
+    async def feed_webhook(self, update: dict[str, Any]) -> None:
+        """Handle one update; `ValueError` when it is not one."""
+        ...
+
+
+def compose(settings: Settings, clock: Clock | None = None) -> Services:
+    """The services, with the delivery of every channel, Telegram first: a person
+    whose phone is linked is reached there, anyone else at the kiosk. (Writing
+    Telegram's outbox needs no aiogram: the bot itself is built only by `serve`.)"""
+    services = build(settings, clock)
+    services.deliveries.register(TelegramDelivery())
+    services.deliveries.register(KioskDelivery())
+    return services
 
 
 def create_app(
@@ -45,7 +64,7 @@ def create_app(
     """
     from bot.kiosk.routes import kiosk_router
 
-    services = services or build(settings or Settings())
+    services = services or compose(settings or Settings())
     app = FastAPI(title="Fil rouge", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = services
     app.include_router(kiosk_router(services))
@@ -101,5 +120,8 @@ def _mount_webhook(app: FastAPI, settings: Settings, telegram: TelegramWebhook) 
             return PlainTextResponse("not JSON", status_code=400)
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
             return PlainTextResponse("not a Telegram update", status_code=400)
-        await telegram.feed_webhook(update)
+        try:
+            await telegram.feed_webhook(update)
+        except ValueError:
+            return PlainTextResponse("not a Telegram update", status_code=400)
         return PlainTextResponse("ok")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -33,6 +34,11 @@ class MovableClock:
         self._now += delta
 
 
-def local_today(clock: Clock, timezone: str) -> date:
-    """Today's date where the person lives (Europe/Paris by default)."""
-    return clock.now().astimezone(ZoneInfo(timezone)).date()
+def local_date(moment: datetime, timezone: str) -> date:
+    """The date of `moment` where the person lives (Europe/Paris by default)."""
+    return moment.astimezone(_zone(timezone)).date()
+
+
+@functools.cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)

@@ -12,7 +12,6 @@ from sqlmodel import select
 
 from bot.services import Services
 from storage.counsellors import assign, create_counsellor
-from storage.database import write_transaction
 from storage.models import Facility
 from storage.persons import create_facility, create_person
 from storage.rows import id_of
@@ -35,7 +34,8 @@ DEMO_COUNSELLOR = DemoAccount("CPIP démo", "cpip.demo", "demo-cpip-2026", "fr")
 
 def seed_demo(services: Services) -> bool:
     """Create the demo data if the database has no facility; return whether it did."""
-    with services.locks.writer(), write_transaction(services.engine) as session:
+    with services.write() as tx:
+        session = tx.session
         if session.exec(select(Facility)).first() is not None:
             return False
         facility = create_facility(session, "demo", "InSERRE démo")

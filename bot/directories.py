@@ -8,7 +8,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from dialogs.directory import Directory, load_directory
+from dialogs.directory import Directory
+from dialogs.directory_loader import load_directory
 from storage.models import Facility
 
 log = logging.getLogger(__name__)

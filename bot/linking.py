@@ -18,8 +18,9 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from bot.services import Services
+from bot.settings import Settings
+from bot.tx import Tx
 from storage.audit import record_audit
-from storage.database import write_transaction
 from storage.enums import Channel
 from storage.errors import AlreadyTaken, NotFound
 from storage.linking import (
@@ -108,9 +109,9 @@ def issue(
 
     Raises :class:`storage.errors.NotFound` if there is no such person.
     """
-    now = services.clock.now()
-    expires_at = now + timedelta(days=services.settings.link_code_days)
-    with services.locks.writer(), write_transaction(services.engine) as session:
+    with services.write() as tx:
+        session, now = tx.session, tx.now
+        expires_at = now + timedelta(days=services.settings.link_code_days)
         if get_person(session, person_id) is None:
             raise NotFound(f"no person with id {person_id}: check the person's code")
         for _draw in range(_DRAWS):
@@ -135,51 +136,57 @@ def issue(
 
 
 def redeem(services: Services, telegram_user_id: str, typed: str) -> Redeemed:
+    """Link this Telegram account to the person whose code was typed, if it is usable,
+    in a transaction of its own (see `redeem_in`)."""
+    with services.write() as tx:
+        return redeem_in(tx, services.settings, telegram_user_id, typed)
+
+
+def redeem_in(tx: Tx, settings: Settings, telegram_user_id: str, typed: str) -> Redeemed:
     """Link this Telegram account to the person whose code was typed, if it is usable.
 
     Wrong, expired, revoked and used codes get the same refusal. After too many
     wrong codes in an hour the account is told to wait, whatever it types. An
     account already linked to someone else is refused and nothing changes.
     """
-    now = services.clock.now()
+    session, now = tx.session, tx.now
     code = normalise(typed)
-    with services.locks.writer(), write_transaction(services.engine) as session:
-        failures = failed_link_attempts(session, telegram_user_id, now - RATE_WINDOW)
-        if failures >= services.settings.link_attempts_per_hour:
-            # Not recorded: the wait runs from the last counted failure, and a
-            # hammering account cannot grow the audit log.
-            return Redeemed(LinkOutcome.TOO_MANY)
-        found = find_usable_code(session, code_hash(code), now) if _well_formed(code) else None
-        current = find_identity(session, Channel.TELEGRAM, telegram_user_id)
-        outcome = LinkOutcome.REFUSED
-        if current is not None and (found is None or found.person_id != current.person_id):
-            # Answered before the code is judged: a linked account learns nothing of codes.
+    failures = failed_link_attempts(session, telegram_user_id, now - RATE_WINDOW)
+    if failures >= settings.link_attempts_per_hour:
+        # Not recorded: the wait runs from the last counted failure, and a
+        # hammering account cannot grow the audit log.
+        return Redeemed(LinkOutcome.TOO_MANY)
+    found = find_usable_code(session, code_hash(code), now) if _well_formed(code) else None
+    current = find_identity(session, Channel.TELEGRAM, telegram_user_id)
+    outcome = LinkOutcome.REFUSED
+    if current is not None and (found is None or found.person_id != current.person_id):
+        # Answered before the code is judged: a linked account learns nothing of codes.
+        outcome = LinkOutcome.ALREADY_OTHER_PERSON
+    elif found is not None:
+        try:
+            attached = replace_identity(
+                session, found.person_id, Channel.TELEGRAM, telegram_user_id, now=now
+            )
+        except AlreadyTaken:  # linked to someone else at this very moment
             outcome = LinkOutcome.ALREADY_OTHER_PERSON
-        elif found is not None:
-            try:
-                attached = replace_identity(
-                    session, found.person_id, Channel.TELEGRAM, telegram_user_id, now=now
-                )
-            except AlreadyTaken:  # linked to someone else at this very moment
-                outcome = LinkOutcome.ALREADY_OTHER_PERSON
-            else:
-                use_link_code(session, found, telegram_user_id, now)
-                mark_reachable(session, found.person_id)
-                record_link_attempt(session, telegram_user_id, True, now)
-                detached = attached.detached.external_id if attached.detached else None
-                _audit_linked(session, found.person_id, telegram_user_id, detached, now)
-                return Redeemed(LinkOutcome.LINKED, found.person_id, detached)
-        record_link_attempt(session, telegram_user_id, False, now)
-        record_audit(
-            session,
-            actor_kind="telegram",
-            actor_id=telegram_user_id,
-            action="link_refused",
-            person_id=current.person_id if current else None,
-            detail={"reason": str(outcome)},
-            now=now,
-        )
-        return Redeemed(outcome, current.person_id if current else None)
+        else:
+            use_link_code(session, found, telegram_user_id, now)
+            mark_reachable(session, found.person_id)
+            record_link_attempt(session, telegram_user_id, True, now)
+            detached = attached.detached.external_id if attached.detached else None
+            _audit_linked(session, found.person_id, telegram_user_id, detached, now)
+            return Redeemed(LinkOutcome.LINKED, found.person_id, detached)
+    record_link_attempt(session, telegram_user_id, False, now)
+    record_audit(
+        session,
+        actor_kind="telegram",
+        actor_id=telegram_user_id,
+        action="link_refused",
+        person_id=current.person_id if current else None,
+        detail={"reason": str(outcome)},
+        now=now,
+    )
+    return Redeemed(outcome, current.person_id if current else None)
 
 
 def _audit_linked(

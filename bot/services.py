@@ -1,21 +1,26 @@
-"""The composition root's product: everything a request or a worker needs, built once."""
+"""The composition root's product: everything a request or a worker needs, built once,
+and the unit of work every write goes through."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from bot.clock import Clock, SystemClock
+from bot.delivery import Deliveries
 from bot.directories import Directories
 from bot.i18n import Catalogs
-from bot.locks import PersonLocks
+from bot.locks import WriterLock
 from bot.passwords import Hasher
 from bot.settings import Settings
+from bot.tx import Tx
 from dialogs import lint, loader
 from dialogs.flowset import FlowSet
 from dialogs.loader import FlowLoadError
-from storage.database import is_sqlite, make_engine
+from storage.database import is_sqlite, make_engine, read_session, write_transaction
 
 
 @dataclass
@@ -26,8 +31,25 @@ class Services:
     catalogs: Catalogs
     hasher: Hasher
     clock: Clock
-    locks: PersonLocks
     directories: Directories
+    deliveries: Deliveries = field(default_factory=Deliveries)
+    writer: WriterLock = field(default_factory=lambda: WriterLock(single_writer=True))
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """A write transaction: committed when the block ends, rolled back if it raises.
+
+        A busy or unreachable database raises `storage.errors.DatabaseUnavailable`
+        and nothing is written.
+        """
+        with self.writer.held(), write_transaction(self.engine) as session:
+            yield Tx(session, self.clock.now())
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A read-only transaction (rolled back at the end)."""
+        with read_session(self.engine) as session:
+            yield Tx(session, self.clock.now())
 
     def close(self) -> None:
         """Close the database connections (at shutdown, and after each test)."""
@@ -44,7 +66,11 @@ def load_flows() -> FlowSet:
 
 
 def build(settings: Settings, clock: Clock | None = None) -> Services:
-    """Make the engine, load flows and catalogs: the service's start-up work."""
+    """Make the engine, load flows and catalogs: the service's start-up work.
+
+    No channel is registered here: the composition root (`bot.app.compose`) adds
+    the deliveries of the channels it runs.
+    """
     engine = make_engine(
         settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )
@@ -55,6 +81,6 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         catalogs=Catalogs.load(settings.locales_dir, settings.timezone),
         hasher=Hasher(settings),
         clock=clock or SystemClock(),
-        locks=PersonLocks(single_writer=is_sqlite(engine)),
         directories=Directories(settings.services_dir),
+        writer=WriterLock(single_writer=is_sqlite(engine)),
     )

@@ -1,81 +1,55 @@
-"""One turn: lock the person, deduplicate, load, run the engine, save, answer.
+"""One turn: in one transaction, lock the person, load, run the engine once, save the
+state, the transcript and what is to be sent.
 
-State and transcript are written in one transaction, and outputs are handed to
-the channel only after it committed: a crash before the commit loses nothing
-(the person's message is not recorded, so a retry is processed), a crash after
-it duplicates nothing (the retry is recognised by its inbound id).
+Outputs go through the delivery port (`bot.delivery`), in the same transaction:
+a crash before the commit loses nothing (the person's message is not recorded,
+so a retry is processed), a crash after it duplicates nothing (the retry is
+recognised by its inbound id). Whatever is to be sent is sent after the commit
+by the channel that asked.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, TypeVar
 
-from sqlmodel import Session
-
-from bot.clock import local_today
+from bot.clock import local_date
+from bot.delivery import Letter
 from bot.i18n import Translator
 from bot.services import Services
+from bot.tx import Tx
 from dialogs import engine, messages
 from dialogs.events import Context, Event, Pressed, Said
-from dialogs.outputs import (
-    Checklist,
-    Choices,
-    Document,
-    Handoff,
-    Message,
-    Output,
-    Plan,
-    Question,
-    ServiceList,
-    Text,
-)
+from dialogs.outputs import Handoff, Message, Output
 from dialogs.render import pressable
 from dialogs.state import State
 from storage.audit import record_audit
-from storage.conversation import load_state, save_state
-from storage.database import lock_person, write_transaction
+from storage.conversation import Conversation, load_conversation, save_state
 from storage.enums import Channel, Direction
 from storage.errors import DuplicateInbound, StaleState
-from storage.models import Person, TranscriptEntry
-from storage.rows import id_of
-from storage.transcript import append_transcript, inbound_seen
-from storage.updates import claim_update
+from storage.outbox import Queued
+from storage.transcript import Entry, append_transcript, inbound_seen
 
-STALE_RETRIES = 3
+T = TypeVar("T")
+
+ATTEMPTS = 3
+"""How often a unit of work is run when another process got there first."""
+_GLOBAL_LABELS = {"menu": messages.MENU_BUTTON, "help": messages.HELP_BUTTON}
 
 
 @dataclass(frozen=True)
 class Inbound:
-    """Something a person did on a channel, with the id that makes it unique."""
+    """Something that happened to a person's conversation, with the id that makes it
+    unique (a replay with the same id is answered nothing)."""
 
     person_id: int
     channel: Channel
     event: Event
     inbound_id: str | None = None
-    update_id: int | None = None
-    """A Telegram update to claim in the turn's own transaction: a replayed
-    update (webhook retry, polling replay) is then a duplicate, and a crash
-    before the commit leaves it unclaimed, so its retry is processed."""
-
-
-class Deliver(Protocol):
-    """How a channel hands outputs on, inside the turn's transaction.
-
-    The kiosk needs none: its page is the transcript, so the turn records
-    outputs there. Telegram enqueues outbox rows, recorded in the transcript
-    only once Telegram accepted them.
-    """
-
-    def __call__(
-        self,
-        session: Session,
-        person: Person,
-        outputs: list[Output],
-        state: State,
-        translator: Translator,
-    ) -> None: ...
+    address: str | None = None
+    """Where to answer on the channel (a Telegram chat id); None: the person's own,
+    or, for a `system` event, wherever the person can be reached now."""
 
 
 @dataclass(frozen=True)
@@ -83,151 +57,120 @@ class TurnResult:
     outputs: list[Output]
     state: State
     duplicate: bool = False
+    queued: list[Queued] = field(default_factory=list)
+    """Messages written to the outbox, for the channel to send after the commit."""
 
 
-def run_turn(services: Services, inbound: Inbound, deliver: Deliver | None = None) -> TurnResult:
-    """Process one inbound event for one person; safe to call twice with the same id.
-
-    Outputs go to the transcript, or to `deliver` when the channel sends them itself.
-    """
-    with services.locks.hold(inbound.person_id):
-        for _attempt in range(STALE_RETRIES):
-            try:
-                with write_transaction(services.engine) as session:
-                    return _turn(services, session, inbound, deliver)
-            except (StaleState, DuplicateInbound):
-                continue  # another process got there first: read again
-    raise StaleState(inbound.person_id, -1)
+def run_turn(services: Services, inbound: Inbound) -> TurnResult:
+    """Process one inbound event in its own transaction; safe to call twice with the
+    same inbound id."""
+    return retrying(lambda: _in_transaction(services, inbound))
 
 
-def load_conversation(session: Session, person: Person) -> tuple[State, int]:
-    """The stored state of a person (a fresh one if none), and its version."""
-    data, version = load_state(session, id_of(person))
-    state = State.model_validate(data) if data else State()
-    state.profile = {"first_name": person.first_name, "last_name": person.last_name}
-    state.released = state.released or person.released_at is not None
-    return state, version
+def _in_transaction(services: Services, inbound: Inbound) -> TurnResult:
+    with services.write() as tx:
+        return take_turn(services, tx, inbound)
 
 
-def _turn(
-    services: Services, session: Session, inbound: Inbound, deliver: Deliver | None
+def retrying(unit: Callable[[], T]) -> T:
+    """Run a unit of work, again when another process changed the same rows first."""
+    for _attempt in range(ATTEMPTS - 1):
+        try:
+            return unit()
+        except (StaleState, DuplicateInbound):
+            continue  # read again: the other one's work is now visible
+    return unit()
+
+
+def take_turn(
+    services: Services, tx: Tx, inbound: Inbound, *, send_at_once: bool = False
 ) -> TurnResult:
-    person = lock_person(session, inbound.person_id)
-    if inbound.update_id is not None and not claim_update(
-        session, inbound.update_id, services.clock.now()
-    ):
-        return TurnResult([], State(), duplicate=True)
-    state, version = load_conversation(session, person)
+    """The turn, inside a unit of work the caller opened (with what else it writes).
+
+    `send_at_once`: the caller sends `TurnResult.queued` itself after the commit.
+    """
+    found = load_conversation(tx.session, inbound.person_id, for_update=True)
+    before = state_of(found)
     if inbound.inbound_id and inbound_seen(
-        session, inbound.person_id, inbound.channel, inbound.inbound_id
+        tx.session, inbound.person_id, inbound.channel, inbound.inbound_id
     ):
-        return TurnResult([], state, duplicate=True)
+        return TurnResult([], before, duplicate=True)
+    person = found.person
     context = Context(
-        today=local_today(services.clock, services.settings.timezone),
-        directory=services.directories.of(session, person.facility_id),
+        today=local_date(tx.now, services.settings.timezone),
+        directory=services.directories.of(tx.session, person.facility_id),
     )
-    new_state, outputs = engine.step(services.flows, state, inbound.event, context)
-    save_state(session, inbound.person_id, new_state.model_dump(mode="json"), version)
+    after, outputs = engine.step(services.flows, before, inbound.event, context)
+    save_state(tx.session, person.id, after.model_dump(mode="json"), found.version, now=tx.now)
     translator = services.catalogs.get(person.language)
-    now = services.clock.now()
-    entries = [_inbound_entry(services, person, inbound, state, translator)]
-    if deliver is None:
-        entries += [
-            _outbound_entry(person, inbound.channel, o, new_state, translator) for o in outputs
-        ]
-    for entry in entries:
-        entry.at = now
-    append_transcript(session, entries)
-    if deliver is not None:
-        deliver(session, person, outputs, new_state, translator)
+    append_transcript(tx.session, [_inbound_entry(tx, inbound, before, translator)])
+    frame = after.stack[-1] if after.stack else None
+    letter = Letter(
+        person=person,
+        outputs=outputs,
+        translator=translator,
+        cause=inbound.channel,
+        to=None if inbound.channel == Channel.SYSTEM else inbound.channel,
+        address=inbound.address,
+        flow_id=frame.flow if frame else None,
+        step_id=frame.step if frame else None,
+        send_at_once=send_at_once,
+    )
+    queued = services.deliveries.deliver(tx, letter)
     for output in outputs:
         if isinstance(output, Handoff):
             record_audit(
-                session,
+                tx.session,
                 actor_kind="person",
                 actor_id=str(person.id),
                 action="counsellor_requested",
                 person_id=person.id,
                 detail={"where": output.reason, "channel": str(inbound.channel)},
+                now=tx.now,
             )
-    return TurnResult(outputs, new_state)
+    return TurnResult(outputs, after, queued=queued)
 
 
-def _inbound_entry(
-    services: Services, person: Person, inbound: Inbound, before: State, translator: Translator
-) -> TranscriptEntry:
+def state_of(found: Conversation) -> State:
+    """The conversation state of a loaded person (a fresh one if none was saved)."""
+    state = State.model_validate(found.data) if found.data else State()
+    person = found.person
+    state.profile = {"first_name": person.first_name, "last_name": person.last_name}
+    state.released = state.released or person.released_at is not None
+    return state
+
+
+def _inbound_entry(tx: Tx, inbound: Inbound, before: State, translator: Translator) -> Entry:
     event = inbound.event
-    payload: dict[str, Any] = {"event": type(event).__name__.lower(), **dataclasses.asdict(event)}
+    payload: dict[str, Any] = {"event": type(event).__name__.lower(), **asdict(event)}
     text = ""
     if isinstance(event, Said):
         text = event.text
     elif isinstance(event, Pressed):
-        text = _label_of(services, before, event, translator)
+        text = label_of(before, event, translator)
     frame = before.stack[-1] if before.stack else None
-    return TranscriptEntry(
-        person_id=id_of(person),
+    return Entry(
+        person_id=inbound.person_id,
+        at=tx.now,
         channel=inbound.channel,
         direction=Direction.IN,
         text=text,
         payload=payload,
-        language=person.language,
+        language=translator.language,
         flow_id=frame.flow if frame else None,
         step_id=frame.step if frame else None,
         inbound_id=inbound.inbound_id,
     )
 
 
-def _label_of(services: Services, before: State, event: Pressed, translator: Translator) -> str:
-    """What the person saw on the button they pressed ([value] if it was not shown)."""
-    prompt = engine.current_prompt(services.flows, before)
+def label_of(before: State, event: Pressed, translator: Translator) -> str:
+    """What the person saw on the button they pressed: its label on the question shown
+    (kept with the state), or `[value]` for a button that was not shown."""
+    prompt = before.prompt
     if prompt is not None and prompt.seq == event.seq:
         for button in pressable(prompt):
             if button.value == event.value:
                 return translator.render(button.label)
-    globals_ = {"menu": Message(messages.MENU_BUTTON), "help": Message(messages.HELP_BUTTON)}
-    if event.value in globals_:
-        return translator.render(globals_[event.value])
+    if event.value in _GLOBAL_LABELS:
+        return translator.render(Message(_GLOBAL_LABELS[event.value]))
     return f"[{event.value}]"
-
-
-def _outbound_entry(
-    person: Person, channel: Channel, output: Output, after: State, translator: Translator
-) -> TranscriptEntry:
-    frame = after.stack[-1] if after.stack else None
-    return TranscriptEntry(
-        person_id=id_of(person),
-        channel=channel,
-        direction=Direction.OUT,
-        text=text_of(output, translator),
-        payload={"output": output.kind, **dataclasses.asdict(output)},
-        language=person.language,
-        flow_id=frame.flow if frame else None,
-        step_id=frame.step if frame else None,
-    )
-
-
-def text_of(output: Output, translator: Translator) -> str:
-    """The readable text of an output, for the transcript."""
-    if isinstance(output, Text | Choices | Question | Checklist):
-        return translator.render(output.text)
-    if isinstance(output, ServiceList):
-        lines = [translator.render(output.kind_name)]
-        for place in output.services:
-            parts = [place.name, place.address, place.hours, place.phone]
-            lines.append("• " + " — ".join(p for p in parts if p))
-            if place.what:
-                lines.append("  " + place.what)
-            if place.sample:
-                lines.append("  " + translator.render(Message(messages.SAMPLE_SERVICE)))
-        return "\n".join(lines)
-    if isinstance(output, Document):
-        lines = [f"{translator.render(output.title)} — {output.name}".rstrip(" —")]
-        lines += [f"{translator.render(label)} : {value}" for label, value in output.lines]
-        return "\n".join(lines)
-    if isinstance(output, Plan):
-        lines = [translator.render(Message(messages.PLAN_TITLE))]
-        for domain, items in output.domains:
-            marks = ", ".join(("✓ " if done else "○ ") + translator.render(t) for t, done in items)
-            lines.append(f"{translator.render(Message(messages.DOMAINS[domain]))} : {marks or '—'}")
-        return "\n".join(lines)
-    return ""

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dialogs import answers, messages
 from dialogs.events import Context, Pressed, Said
 from dialogs.render import pick
-from dialogs.schema import Ask, Checklist, Choose, Condition, Flow, Step
+from dialogs.schema import Ask, Checklist, Choose, Condition, Flow
 from dialogs.state import State
+from dialogs.steps import following, option_target
 
 DONE, TICK = "done", "tick:"
 """Button values of a checklist: its "C'est fait" and each item's toggle."""
@@ -26,7 +27,7 @@ def answer_ask(
     if value is None:
         return None
     state.answers[ask.save] = value
-    return after(flow, ask)
+    return following(flow, ask)
 
 
 def answer_choose(flow: Flow, state: State, choose: Choose, event: Pressed | Said) -> str | None:
@@ -44,7 +45,7 @@ def answer_choose(flow: Flow, state: State, choose: Choose, event: Pressed | Sai
         return None
     if choose.save:
         state.answers[choose.save] = chosen.id
-    return chosen.goto or after(flow, choose)
+    return option_target(flow, choose, chosen)
 
 
 def answer_checklist(
@@ -64,15 +65,11 @@ def answer_checklist(
     ticked = [str(i) for i in frame.locals.get("ticked", [])]
     if finished:
         state.answers[checklist.save] = [i for i in ids if i in ticked]
-        return after(flow, checklist)
+        return following(flow, checklist)
     if toggle in ids:
         frame.locals["ticked"] = [i for i in ids if (i in ticked) != (i == toggle)]
         return TICKED
     return None
-
-
-def after(flow: Flow, current: Step) -> str:
-    return current.next if current.next is not None else flow.following(current.id)
 
 
 def holds(condition: Condition, state: State) -> bool:

@@ -13,7 +13,6 @@ from dialogs import answers, messages
 from dialogs.actions import REGISTRY, ActionCall, plan_of
 from dialogs.answering import (
     TICKED,
-    after,
     answer_ask,
     answer_checklist,
     answer_choose,
@@ -21,7 +20,8 @@ from dialogs.answering import (
 )
 from dialogs.events import Context, Event, Pressed, Said, System
 from dialogs.flowset import FlowSet
-from dialogs.outputs import Handoff, Output, Prompt, Text
+from dialogs.outputs import Checklist as ChecklistShown
+from dialogs.outputs import Choices, Handoff, Output, Prompt, Question, Text
 from dialogs.render import message, pick, prompt_of
 from dialogs.schema import (
     END,
@@ -38,6 +38,7 @@ from dialogs.schema import (
     Step,
 )
 from dialogs.state import Frame, State
+from dialogs.steps import GO_HOME, branch_target, following
 
 MAX_AUTO_STEPS = 200
 INTERRUPTED = "__interrupted__"
@@ -53,6 +54,13 @@ def step(
 ) -> tuple[State, list[Output]]:
     """Run one event through the conversation."""
     new = state.model_copy(deep=True)
+    out = _step(flows, new, event, context)
+    prompts = [o for o in out if isinstance(o, Choices | Question | ChecklistShown)]
+    new.prompt = prompts[-1] if prompts else None
+    return new, out
+
+
+def _step(flows: FlowSet, new: State, event: Event, context: Context) -> list[Output]:
     shown: list[Output] = []
     moved = _recover(flows, new, shown, context)
     # Every path below ends on the open prompt: recovery's own would show it twice.
@@ -71,10 +79,10 @@ def step(
         _go_home(flows, new, out, context)
     elif moved or (isinstance(event, Pressed) and event.seq != new.seq):
         # A stale button, or any answer to a question that vanished under the person.
-        return new, [*out, Text(message(messages.CLOSED, new)), *_reprompt(flows, new)]
+        out += [Text(message(messages.CLOSED, new)), *_reprompt(flows, new)]
     else:
         _answer(flows, new, event, context, out)
-    return new, out
+    return out
 
 
 def _in_distress(flows: FlowSet, state: State, said: Said) -> bool:
@@ -273,13 +281,13 @@ def _run(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> None:
             state.answers.update(current.set)
         elif isinstance(current, Branch):
             rule = next((r for r in current.branch if holds(r.if_, state)), None)
-            frame.step = rule.goto if rule else current.else_ or after(flow, current)
+            frame.step = branch_target(flow, current, rule)
             continue
         elif isinstance(current, Call):
             callee = flows[current.call]
             state.stack.append(Frame(flow=callee.id, version=callee.version, step=callee.first()))
             continue
-        elif isinstance(current, Do) and current.do == "go_home":
+        elif isinstance(current, Do) and current.do == GO_HOME:
             _go_home_silently(flows, state)
             continue
         elif isinstance(current, Do):
@@ -290,7 +298,7 @@ def _run(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> None:
             state.seq += 1
             out.append(prompt_of(state, current))
             return
-        frame.step = after(flow, current) if current is not None else END
+        frame.step = following(flow, current) if current is not None else END
     out.append(Text(message(messages.LOOP_GUARD, state)))
     _go_home_silently(flows, state)
     home = flows.home.step(flows.home.recovery)
@@ -310,4 +318,4 @@ def _return(flows: FlowSet, state: State) -> None:
         return  # back on the question the safety net interrupted
     flow = flows[caller.flow]
     call = flow.step(caller.step)
-    caller.step = after(flow, call) if call is not None else flow.recovery
+    caller.step = following(flow, call) if call is not None else flow.recovery

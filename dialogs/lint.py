@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Set
 
+from dialogs import steps
 from dialogs.actions import REGISTRY
 from dialogs.flowset import HOME, FlowSet
 from dialogs.loader import FlowError
@@ -21,7 +22,6 @@ from dialogs.schema import (
     Choose,
     Do,
     Flow,
-    Say,
     SetValues,
     Step,
     texts_of,
@@ -42,7 +42,7 @@ def check(flows: FlowSet, catalogs: Mapping[str, Set[str]] | None = None) -> lis
     for flow in flows.flows.values():
         errors.extend(_check_flow(flow, flows, saved | PROFILE_FIELDS))
         for language, msgids in sorted((catalogs or {}).items()):
-            for step, msgid in step_texts(flow):
+            for step, msgid in steps.msgids(flow):
                 if msgid not in msgids:
                     errors.append(
                         _at(
@@ -56,29 +56,9 @@ def check(flows: FlowSet, catalogs: Mapping[str, Set[str]] | None = None) -> lis
     return errors
 
 
-def step_texts(flow: Flow) -> Iterator[tuple[Step | None, str]]:
-    """Every msgid of a flow, with the step that holds it (None for the title)."""
-    yield None, flow.title
-    for step in flow.steps:
-        for text in _texts_of_step(step):
-            yield step, text
-
-
-def _texts_of_step(step: Step) -> Iterator[str]:
-    if isinstance(step, Say):
-        yield from texts_of(step.say)
-    elif isinstance(step, Ask):
-        yield from texts_of(step.ask)
-        if step.retry is not None:
-            yield from texts_of(step.retry)
-    elif isinstance(step, Choose):
-        yield from texts_of(step.choose)
-        for option in step.options:
-            yield from texts_of(option.label)
-    elif isinstance(step, Checklist):
-        yield from texts_of(step.checklist)
-        for item in step.items:
-            yield from texts_of(item.label)
+def _msgids_of_step(step: Step) -> Iterator[str]:
+    for _role, text in steps.texts(step):
+        yield from texts_of(text)
 
 
 def _saved_keys(flow: Flow) -> Iterator[str]:
@@ -98,9 +78,11 @@ def _check_flow(flow: Flow, flows: FlowSet, known_answers: Set[str]) -> Iterator
         if target is not None and flow.step(target) is None:
             yield FlowError(flow.path, 1, f"{name}: there is no step {target!r} in this flow")
     for step in flow.steps:
-        for target in _targets(step):
-            if target != END and flow.step(target) is None:
-                yield _at(flow, step, f"goes to {target!r}, but no step of this flow has that id")
+        for way in steps.exits(flow, step):
+            if way.target != END and flow.step(way.target) is None:
+                yield _at(
+                    flow, step, f"goes to {way.target!r}, but no step of this flow has that id"
+                )
         yield from _check_step(flow, step, flows, known_answers)
     reachable = _reachable(flow)
     for step in flow.steps:
@@ -138,7 +120,7 @@ def _check_step(
         for rule in step.branch:
             if rule.if_.answer is not None and rule.if_.answer not in known_answers:
                 yield _at(flow, step, f"tests the answer {rule.if_.answer!r}, never saved")
-    for text in _texts_of_step(step):
+    for text in _msgids_of_step(step):
         try:
             names = placeholders(text)
         except ValueError as error:
@@ -147,17 +129,6 @@ def _check_step(
         for name in names:
             if name not in known_answers:
                 yield _at(flow, step, f"the text uses {{{name}}}, which is never saved")
-
-
-def _targets(step: Step) -> Iterator[str]:
-    if step.next is not None:
-        yield step.next
-    if isinstance(step, Choose):
-        yield from (o.goto for o in step.options if o.goto is not None)
-    if isinstance(step, Branch):
-        yield from (rule.goto for rule in step.branch)
-        if step.else_ is not None:
-            yield step.else_
 
 
 def _reachable(flow: Flow) -> set[str]:
@@ -169,14 +140,7 @@ def _reachable(flow: Flow) -> set[str]:
         if step is None or step_id in seen:
             continue
         seen.add(step_id)
-        todo.extend(_targets(step))
-        falls_through = step.next is None and not (
-            isinstance(step, Branch) and step.else_ is not None
-        )
-        if falls_through and not (isinstance(step, Do) and step.do == "go_home"):
-            todo.append(flow.following(step_id))
-        if isinstance(step, Choose) and all(o.goto for o in step.options) and step.next is None:
-            todo.pop()  # every option jumps: the following step is not reached from here
+        todo.extend(way.target for way in steps.exits(flow, step))
     return seen
 
 

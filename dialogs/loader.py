@@ -67,11 +67,17 @@ _LineLoader.add_implicit_resolver(
 
 def parse_file(path: Path) -> tuple[Flow | None, list[FlowError]]:
     """One flow file, typed, or the errors that prevent it."""
-    shown = str(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
-        return None, [FlowError(shown, 0, f"cannot read the file: {error.strerror}")]
+        return None, [FlowError(str(path), 0, f"cannot read the file: {error.strerror}")]
+    return parse_text(text, str(path))
+
+
+def parse_text(text: str, shown: str) -> tuple[Flow | None, list[FlowError]]:
+    """The text of one flow file (named `shown` in errors), typed, or its errors."""
+    try:
+        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 0

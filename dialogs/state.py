@@ -6,9 +6,11 @@ storage keeps it as a snapshot and the engine never touches a database.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from dialogs.outputs import Checklist, Choices, Question
 
 Answer = str | int | float | bool | list[str] | None
 
@@ -40,6 +42,9 @@ class State(BaseModel):
     """Texts in a row that matched nothing expected."""
     profile: dict[str, str] = Field(default_factory=dict)
     """What texts may quote about the person (first_name, ...), set by `bot`."""
+    prompt: Annotated[Choices | Question | Checklist, Field(discriminator="kind")] | None = None
+    """The question now open, as it was last shown (same `seq`, same buttons): what a
+    pressed button meant, and what a page shows, without running the engine again."""
 
     @property
     def started(self) -> bool:

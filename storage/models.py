@@ -190,14 +190,30 @@ class LinkAttempt(SQLModel, table=True):
 
 
 class TelegramUpdate(SQLModel, table=True):
-    """A Telegram update already taken in: each is processed at most once."""
+    """A Telegram update taken in: the inbox.
+
+    In polling mode an update is stored (``payload``, its JSON) before Telegram
+    is told it was received; it is then handled from here and marked ``done_at``
+    in the transaction of what it caused, its payload dropped. A webhook update
+    is stored done in that same transaction. Either way each is handled once.
+    """
 
     __tablename__ = "telegram_update"
+    __table_args__ = (
+        sa.Index(
+            "ix_telegram_update_pending",
+            "update_id",
+            sqlite_where=sa.text("done_at IS NULL"),
+            postgresql_where=sa.text("done_at IS NULL"),
+        ),
+    )
 
     update_id: int = Field(
         primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
     )
     at: datetime = _created_at()
+    payload: str | None = Field(default=None, sa_type=sa.Text)
+    done_at: datetime | None = _moment()
 
 
 class Outbox(SQLModel, table=True):
@@ -208,14 +224,24 @@ class Outbox(SQLModel, table=True):
     accepted the message.
     """
 
+    __table_args__ = (
+        sa.Index(
+            "ix_outbox_due",
+            "not_before",
+            sqlite_where=sa.text("sent_at IS NULL AND failed_at IS NULL"),
+            postgresql_where=sa.text("sent_at IS NULL AND failed_at IS NULL"),
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    """None for an answer to someone not linked to a person (how to link, a wrong code)."""
     chat_id: int = Field(sa_type=sa.BigInteger)  # a private chat's id is the user's id
     method: str = Field(default="sendMessage", max_length=32)
     payload: dict[str, Any] = _json()
     entry: dict[str, Any] = _json()
     created_at: datetime = _created_at()
-    not_before: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    not_before: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     attempts: int = Field(default=0)
     sent_at: datetime | None = _moment()
     failed_at: datetime | None = _moment()

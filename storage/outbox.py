@@ -1,32 +1,89 @@
-"""The outbox: Telegram messages as rows, sent at most once, never lost.
+"""The outbox: Telegram messages as rows, never lost, sent once but for a crash.
 
-A sender claims due rows (``due_messages``), calls the Bot API, then marks
-each row sent, to retry or failed, in the transaction that claimed it.
+Rows are written in the transaction that decided what to say (``enqueue``). A
+sender takes them (the writer itself, at once; or ``claim_due`` with a lease),
+calls the Bot API, then marks them sent (the transcript gets them), to retry,
+or failed. A crash between Telegram's answer and the mark sends that message
+again once its lease ends: at least once, never lost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Table, bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from storage.enums import Channel, Direction, Language
-from storage.models import Outbox, TranscriptEntry
-from storage.transcript import append_transcript
+from storage.models import Outbox
+from storage.transcript import Entry, append_transcript
 from storage.utc import ensure_aware
 
 ERROR_LENGTH = 500
 
 
-def enqueue(session: Session, rows: Sequence[Outbox]) -> None:
-    """Add messages to send; they are due from their ``not_before``, in this order."""
-    session.add_all(list(rows))
-    session.flush()
+@dataclass(frozen=True)
+class Queued:
+    """A message in the outbox, as a sender needs it."""
+
+    id: int
+    person_id: int | None
+    chat_id: int
+    method: str
+    payload: dict[str, Any]
+    entry: dict[str, Any]
+    attempts: int = 0
 
 
-def due_messages(session: Session, now: datetime, limit: int) -> list[Outbox]:
-    """Up to ``limit`` rows to send now: not sent, not failed, oldest first.
+def enqueue(
+    session: Session,
+    messages: Sequence[Mapping[str, Any]],
+    *,
+    now: datetime,
+    held_until: datetime | None = None,
+) -> list[Queued]:
+    """Add messages to send, in this order; returns them with their ids.
+
+    Each message gives ``person_id``, ``chat_id``, ``payload`` (what the Bot
+    API method gets) and ``entry`` (the transcript entry to write once sent),
+    and may give ``method`` (``sendMessage``). They are due at ``now``, or at
+    ``held_until`` when the caller sends them itself at once: until then no
+    other sender claims them, and if the caller dies they are due after it.
+    """
+    if not messages:
+        return []
+    at = ensure_aware(now)
+    due = ensure_aware(held_until) if held_until else at
+    rows = [
+        {
+            "person_id": m["person_id"],
+            "chat_id": m["chat_id"],
+            "method": m.get("method", "sendMessage"),
+            "payload": m["payload"],
+            "entry": m["entry"],
+            "created_at": at,
+            "not_before": due,
+            "attempts": 0,
+        }
+        for m in messages
+    ]
+    statement = insert(Outbox).returning(col(Outbox.id), sort_by_parameter_order=True)
+    ids = [row[0] for row in session.execute(statement, rows)]
+    return [
+        Queued(i, r["person_id"], r["chat_id"], r["method"], r["payload"], r["entry"])
+        for i, r in zip(ids, rows, strict=True)
+    ]
+
+
+def claim_due(
+    session: Session, now: datetime, limit: int, *, lease_until: datetime
+) -> list[Queued]:
+    """Take up to ``limit`` messages due now (oldest first) for one sender: they are
+    leased to it until ``lease_until`` (no other sender takes them meanwhile; if it
+    dies, they fall due again then).
 
     On PostgreSQL the rows are locked ``FOR UPDATE SKIP LOCKED`` until the end
     of the transaction: concurrent senders claim disjoint rows and never wait.
@@ -44,51 +101,101 @@ def due_messages(session: Session, now: datetime, limit: int) -> list[Outbox]:
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return list(session.exec(query).all())
+    rows = list(session.exec(query).all())
+    if rows:
+        extend_lease(session, [r.id for r in rows if r.id is not None], lease_until)
+    return [
+        Queued(r.id or 0, r.person_id, r.chat_id, r.method, r.payload, r.entry, r.attempts)
+        for r in rows
+    ]
 
 
-def mark_sent(
-    session: Session, row: Outbox, telegram_message_id: int | None, now: datetime
-) -> None:
-    """Telegram accepted the message: mark the row and append it to the transcript."""
-    now = ensure_aware(now)
-    row.sent_at = now
-    row.attempts += 1
-    row.telegram_message_id = telegram_message_id
-    session.add(row)
-    entry = row.entry
-    append_transcript(
-        session,
-        [
-            TranscriptEntry(
-                person_id=row.person_id,
-                at=now,
-                channel=Channel.TELEGRAM,
-                direction=Direction.OUT,
-                text=str(entry.get("text", "")),
-                payload=dict(entry.get("payload") or {}),
-                language=Language(entry.get("language", Language.FR)),
-                flow_id=entry.get("flow_id"),
-                step_id=entry.get("step_id"),
+def extend_lease(session: Session, ids: Sequence[int], until: datetime) -> None:
+    """Keep messages being sent out of other senders' reach until ``until``."""
+    if ids:
+        session.execute(
+            update(Outbox)
+            .where(col(Outbox.id).in_(ids), col(Outbox.sent_at).is_(None))
+            .values(not_before=ensure_aware(until))
+        )
+
+
+def mark_sent(session: Session, sent: Sequence[tuple[Queued, int]], now: datetime) -> int:
+    """Telegram accepted these messages (with its message ids): mark them sent and
+    append each to its person's transcript. A message settled meanwhile (sent by
+    another sender after a lease ran out) is left as it is. Returns how many were marked.
+    """
+    if not sent:
+        return 0
+    at = ensure_aware(now)
+    open_ids = set(
+        session.exec(
+            select(Outbox.id).where(
+                col(Outbox.id).in_([queued.id for queued, _ in sent]),
+                col(Outbox.sent_at).is_(None),
+                col(Outbox.failed_at).is_(None),
             )
-        ],
+        ).all()
     )
-    session.flush()
+    marked = [(q, message_id) for q, message_id in sent if q.id in open_ids]
+    if not marked:
+        return 0
+    table: Table = Outbox.__table__  # type: ignore[attr-defined]  # Core: one UPDATE, many rows
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values(
+            sent_at=at,
+            attempts=table.c.attempts + 1,
+            telegram_message_id=bindparam("message_id"),
+        ),
+        [{"row_id": q.id, "message_id": message_id} for q, message_id in marked],
+    )
+    entries = [
+        Entry(
+            person_id=q.person_id,
+            at=at,
+            channel=Channel.TELEGRAM,
+            direction=Direction.OUT,
+            text=str(q.entry.get("text", "")),
+            payload=dict(q.entry.get("payload") or {}),
+            language=Language(q.entry.get("language", Language.FR)),
+            flow_id=q.entry.get("flow_id"),
+            step_id=q.entry.get("step_id"),
+        )
+        for q, _ in marked
+        if q.person_id is not None
+    ]
+    append_transcript(session, entries)
+    return len(marked)
 
 
-def mark_retry(session: Session, row: Outbox, not_before: datetime, error: str) -> None:
-    """The attempt failed but may work later (429, 5xx, network): try at ``not_before``."""
-    row.attempts += 1
-    row.not_before = ensure_aware(not_before)
-    row.last_error = error[:ERROR_LENGTH]
-    session.add(row)
-    session.flush()
+def mark_retry(session: Session, row_id: int, not_before: datetime, error: str) -> None:
+    """The attempt failed but may work later (429, 5xx, network): due at ``not_before``."""
+    session.execute(
+        update(Outbox)
+        .where(col(Outbox.id) == row_id, col(Outbox.sent_at).is_(None))
+        .values(
+            attempts=col(Outbox.attempts) + 1,
+            not_before=ensure_aware(not_before),
+            last_error=error[:ERROR_LENGTH],
+        )
+    )
 
 
-def mark_failed(session: Session, row: Outbox, error: str, now: datetime) -> None:
-    """The message will never be sent (403: the person blocked the bot); keep why."""
-    row.attempts += 1
-    row.failed_at = ensure_aware(now)
-    row.last_error = error[:ERROR_LENGTH]
-    session.add(row)
-    session.flush()
+def mark_failed(session: Session, row_ids: Sequence[int], error: str, now: datetime) -> None:
+    """These messages will never be sent (403: the person blocked the bot); keep why."""
+    if row_ids:
+        session.execute(
+            update(Outbox)
+            .where(
+                col(Outbox.id).in_(row_ids),
+                col(Outbox.sent_at).is_(None),
+                col(Outbox.failed_at).is_(None),
+            )
+            .values(
+                attempts=col(Outbox.attempts) + 1,
+                failed_at=ensure_aware(now),
+                last_error=error[:ERROR_LENGTH],
+            )
+        )

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.enums import Channel
+from storage.enums import Channel, Direction, Language
 from storage.errors import DuplicateInbound
 from storage.models import TranscriptEntry
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A transcript entry to append (the row gets its id when written)."""
+
+    person_id: int
+    at: datetime
+    channel: Channel
+    direction: Direction
+    text: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+    language: Language | str = Language.FR
+    flow_id: str | None = None
+    step_id: str | None = None
+    inbound_id: str | None = None
 
 
 def inbound_seen(session: Session, person_id: int, channel: Channel | str, inbound_id: str) -> bool:
@@ -27,7 +46,7 @@ def inbound_seen(session: Session, person_id: int, channel: Channel | str, inbou
 _COLUMNS = tuple(c.name for c in TranscriptEntry.__table__.columns if c.name != "id")  # type: ignore[attr-defined]
 
 
-def append_transcript(session: Session, entries: Sequence[TranscriptEntry]) -> None:
+def append_transcript(session: Session, entries: Sequence[Entry | TranscriptEntry]) -> None:
     """Append entries in the given order (their ids follow that order).
 
     Raises :class:`DuplicateInbound` if an inbound id was already recorded

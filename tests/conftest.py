@@ -17,10 +17,10 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from bot.app import create_app
+from bot.app import compose, create_app
 from bot.clock import MovableClock
 from bot.demo import seed_demo
-from bot.services import Services, build
+from bot.services import Services
 from bot.settings import Settings
 from storage.migrate import upgrade
 from tests.telegram.botapi import BotAPI
@@ -65,7 +65,7 @@ def make_services(
         # model_copy does not validate: tests may go below the minimums
         # (an idle delay of seconds for the browser).
         settings = settings.model_copy(update=overrides)
-        services = build(settings, clock=None if real_clock else clock)
+        services = compose(settings, clock=None if real_clock else clock)
         seed_demo(services)
         built.append(services)
         return services

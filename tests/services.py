@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.app import compose
 from bot.clock import MovableClock
 from bot.demo import seed_demo
-from bot.services import Services, build
+from bot.services import Services
 from bot.settings import Settings
 
 # A Tuesday morning in winter, Paris time 10:00.
@@ -27,6 +28,6 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
 def demo_services(database_url: str, **overrides: object) -> tuple[Services, MovableClock]:
     """Services on a migrated database holding the demo data, with a movable clock."""
     clock = MovableClock(START)
-    services = build(make_settings(database_url, **overrides), clock=clock)
+    services = compose(make_settings(database_url, **overrides), clock=clock)
     seed_demo(services)
     return services, clock

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from bot.i18n import Translator
 from bot.kiosk.words import INPUT_MODES
 from bot.services import Services
-from bot.turn import load_conversation
+from bot.turn import state_of
 from dialogs import messages
 from dialogs.answering import TICK
 from dialogs.engine import current_prompt
 from dialogs.outputs import Checklist, Prompt, Question
+from storage.conversation import load_conversation
 from storage.database import read_session
 from storage.enums import Direction
-from storage.errors import NotFound
 from storage.models import TranscriptEntry
 from storage.persons import get_person
 from storage.transcript import recent_transcript
@@ -68,16 +68,18 @@ class ChatView:
 
 
 def chat_view(services: Services, person_id: int) -> ChatView:
-    """Read what the person should see now."""
-    with read_session(services.engine) as session:
-        person = get_person(session, person_id)
-        if person is None:
-            raise NotFound(f"no person with id {person_id}")
-        state, _version = load_conversation(session, person)
-        entries = recent_transcript(session, person_id, services.settings.transcript_shown)
+    """Read what the person should see now (one read, no engine run: the open
+    question is kept with the state as it was shown)."""
+    with services.read() as tx:
+        found = load_conversation(tx.session, person_id, for_update=False)
+        entries = recent_transcript(tx.session, person_id, services.settings.transcript_shown)
+    person = found.person
+    state = state_of(found)
     translator = services.catalogs.get(person.language)
     bubbles = bubbles_of(entries)
-    prompt = current_prompt(services.flows, state)
+    prompt = state.prompt
+    if prompt is None and state.started:  # a state saved before prompts were kept
+        prompt = current_prompt(services.flows, state)
     view = prompt_view(prompt, translator) if prompt else None
     last_said = bubbles[-1].text if bubbles and not bubbles[-1].mine else ""
     return ChatView(

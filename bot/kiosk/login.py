@@ -18,7 +18,7 @@ from sqlmodel import Session
 from bot.services import Services
 from storage.audit import record_audit
 from storage.credentials import is_locked, register_failed_pin, reset_failed_pins
-from storage.database import read_session, write_transaction
+from storage.database import read_session
 from storage.enums import Channel
 from storage.kiosk_sessions import create_kiosk_session
 from storage.models import ChannelIdentity
@@ -57,7 +57,8 @@ def log_in(services: Services, code: str, pin: str) -> LoginResult:
         hashed = found.secret_hash if found else None
     # Outside every lock: argon2 is slow on purpose, turns must not wait for it.
     pin_ok = services.hasher.verify(hashed, pin)
-    with services.locks.writer(), write_transaction(services.engine) as session:
+    with services.write() as tx:
+        session = tx.session
         now = services.clock.now()
         identity = session.get(ChannelIdentity, identity_id) if identity_id else None
         if identity is None or identity.detached_at is not None:

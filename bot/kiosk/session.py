@@ -17,7 +17,7 @@ from fastapi import Response
 from bot.kiosk.cookies import clear_kiosk_cookie, set_kiosk_cookie
 from bot.services import Services
 from storage.audit import record_audit
-from storage.database import read_session, write_transaction
+from storage.database import read_session
 from storage.errors import DatabaseUnavailable
 from storage.kiosk_sessions import (
     end_kiosk_session,
@@ -96,7 +96,8 @@ def _read(services: Services, raw_token: str) -> tuple[Visit, datetime] | None:
 
 def _resume(services: Services, raw_token: str) -> Resumed:
     idle = timedelta(seconds=services.settings.kiosk_idle_seconds)
-    with services.locks.writer(), write_transaction(services.engine) as session:
+    with services.write() as tx:
+        session = tx.session
         now = services.clock.now()
         record = get_kiosk_session(session, raw_token, idle_timeout=idle, now=now)
         if record is None:
@@ -122,7 +123,8 @@ def end(services: Services, raw_token: str | None, reason: str) -> bool:
     """End the session of this cookie, if open; return whether one was ended."""
     if not raw_token:
         return False
-    with services.locks.writer(), write_transaction(services.engine) as session:
+    with services.write() as tx:
+        session = tx.session
         record = get_kiosk_session(session, raw_token)
         if record is None:
             return False

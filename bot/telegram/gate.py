@@ -1,11 +1,10 @@
-"""The door every update goes through first: one at a time per user.
+"""The door every update goes through first: one at a time per user, in order.
 
-Updates of one user are handled in the order they came (aiogram handles
-updates as concurrent tasks; an asyncio lock per user, fair by design, queues
-them as they were created). Each update is then claimed at most once by the
-handler, in the same transaction as what it does when it runs a turn (see
-`bot.turn.Inbound.update_id`), or just before replying otherwise: a webhook
-retry or a polling replay of an `update_id` already taken in gets no answer.
+aiogram handles updates as concurrent tasks; an asyncio lock per user, fair by
+design, queues a user's updates in the order they came. When the database is
+busy, an update taken from the inbox (polling) is tried again in place, the
+user's later updates waiting behind it: nothing is answered out of order and
+nothing is dropped. A webhook update is not retried here: Telegram retries it.
 """
 
 from __future__ import annotations
@@ -19,28 +18,46 @@ from weakref import WeakValueDictionary
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
-from bot.services import Services
-from storage.database import write_transaction
-from storage.updates import claim_update
+from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+Sleep = Callable[[float], Awaitable[None]]
+
+RETRY_FIRST, RETRY_MOST = 0.5, 30.0
+"""Seconds before a busy update is tried again, doubling up to the most."""
+RETRY_BUSY = "retry_busy"
+"""The key of `dispatcher.feed_update`'s data that turns the retries on."""
 
 
 class UpdateGate(BaseMiddleware):
     """Outer middleware of `dispatcher.update`."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, sleep: Sleep = asyncio.sleep) -> None:
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+        self._sleep = sleep
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
         lock = self._lock_for(_user_id(event))
         async with lock:
-            return await handler(event, data)
+            delay = RETRY_FIRST
+            while True:
+                try:
+                    return await handler(event, data)
+                except StorageError as error:
+                    if not data.get(RETRY_BUSY):
+                        raise
+                    log.warning(
+                        "telegram: update %s waits %s s, the database is busy: %s",
+                        event.update_id,
+                        delay,
+                        error,
+                    )
+                    await self._sleep(delay)
+                    delay = min(RETRY_MOST, delay * 2)
 
     def _lock_for(self, user_id: int) -> asyncio.Lock:
         lock = self._locks.get(user_id)
@@ -48,15 +65,6 @@ class UpdateGate(BaseMiddleware):
             lock = asyncio.Lock()
             self._locks[user_id] = lock
         return lock
-
-
-def claim(services: Services, update_id: int) -> bool:
-    """Take in an update that runs no turn; False when it was already taken in."""
-    with services.locks.writer(), write_transaction(services.engine) as session:
-        taken = claim_update(session, update_id, services.clock.now())
-    if not taken:
-        log.info("telegram: update %s was already taken in; ignored", update_id)
-    return taken
 
 
 def _user_id(update: Update) -> int:

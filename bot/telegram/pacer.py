@@ -14,8 +14,9 @@ _FORGET_AFTER = 10_000  # chats remembered before the stale ones are dropped
 class Pacer:
     """A token bucket for the bot and a next-allowed time for each chat.
 
-    Waits are real (`asyncio.sleep`), so they follow a monotonic clock rather
-    than the services' clock that tests move.
+    Waits are real, so they follow a monotonic clock rather than the services'
+    clock that tests move; the sender does its own waiting (`delay`, then
+    `count`) through a sleep that tests can replace.
     """
 
     def __init__(
@@ -43,6 +44,10 @@ class Pacer:
         """Wait until a message to `chat_id` may go, and count it as sent."""
         while (delay := self.delay(chat_id)) > 0:  # noqa: ASYNC110 - a timed wait, no event to await
             await asyncio.sleep(delay)
+        self.count(chat_id)
+
+    def count(self, chat_id: int) -> None:
+        """Count a message to `chat_id` as sent now."""
         now = self._monotonic()
         self._tokens -= 1
         self._next_for_chat[chat_id] = now + self.per_chat_interval
@@ -62,4 +67,7 @@ class Unpaced(Pacer):
         return 0.0
 
     async def wait(self, chat_id: int) -> None:
+        return None
+
+    def count(self, chat_id: int) -> None:
         return None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n import Translator
-from bot.turn import text_of
+from bot.wording import text_of
 from dialogs import messages
 from dialogs.events import Pressed
 from dialogs.outputs import Button, Checklist, Choices, Handoff, Message, Output, Question

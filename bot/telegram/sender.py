@@ -1,28 +1,39 @@
-"""The outbox sender: due rows to the Bot API, paced, retried, never dropped silently.
+"""The outbox sender: rows to the Bot API, in order per chat, paced, retried, never lost.
 
-One task per process. It claims due rows with a lease (another process skips
-them until the lease ends), sends each chat's rows in order, one chat task at a
-time per chat, and writes the outcome:
+Two ways in, one way out:
 
-* accepted: `mark_sent` (the transcript gets the message);
-* 429: retried after Telegram's `retry_after`; the chat waits, in order;
-* 5xx, network: retried with backoff (1, 2, 4, ... 60 s), failed after `MAX_ATTEMPTS`;
-* 403 (the person blocked the bot): the person is marked unreachable, the chat's rows failed;
-* anything else Telegram refuses (400): failed, logged.
+* `send(rows)`: a handler's rows, just committed (held for this process), sent
+  at once by the task that ran the turn, after what is already queued for
+  their chat;
+* the background loop (`run`): rows due for any sender (written by another
+  process, the command line, a reminder, or left by a crash), claimed with a
+  lease, sent by a task per chat.
 
-A crash between Telegram's answer and the mark sends that one message again
-once its lease ends: at least once, never lost.
+Each chat has one queue and at most one task sending it, so a chat's messages
+go in the order they were written. Outcomes:
+
+* accepted: marked sent a batch at a time (the transcript gets each message);
+* 429: the whole bot waits Telegram's `retry_after`, then the same message goes;
+* 5xx, network: retried with backoff (1, 2, 4, ... 60 s), failed after
+  `MAX_ATTEMPTS`;
+* 403 (the person blocked the bot): the person is marked unreachable, the
+  chat's queued rows failed;
+* anything else Telegram refuses (400): that row failed, logged.
+
+A crash between Telegram's answer and the mark sends that message again once
+its lease ends: at least once, never lost. Every wait goes through `sleep`, so
+tests can run retries without waiting real seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from functools import partial
 from typing import TypeVar
 
 from aiogram import Bot
@@ -39,15 +50,21 @@ from sqlmodel import Session
 
 from bot.services import Services
 from bot.telegram.pacer import Pacer
-from storage.database import write_transaction
 from storage.errors import StorageError
-from storage.models import Outbox
-from storage.outbox import due_messages, mark_failed, mark_retry, mark_sent
+from storage.outbox import (
+    Queued,
+    claim_due,
+    extend_lease,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+)
 from storage.persons import mark_unreachable
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Sleep = Callable[[float], Awaitable[None]]
 
 BATCH = 200
 LEASE = timedelta(seconds=60)
@@ -57,16 +74,8 @@ POLL_INTERVAL = 1.0
 _RETRYABLE = (TelegramServerError, TelegramNetworkError, TelegramUnauthorizedError)
 
 
-@dataclass(frozen=True)
-class _Stop:
-    """Why a chat's remaining rows wait: until `wait` seconds, or failed with `error`."""
-
-    wait: float = 0.0
-    error: str | None = None
-
-
 class OutboxSender:
-    """Sends the outbox; `wake()` after a turn enqueued rows, otherwise it polls."""
+    """Sends the outbox: `send()` after a turn, `run()` for everything else."""
 
     def __init__(
         self,
@@ -74,26 +83,38 @@ class OutboxSender:
         bot: Bot,
         pacer: Pacer | None = None,
         poll_interval: float = POLL_INTERVAL,
+        sleep: Sleep = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.services = services
         self.bot = bot
-        self.pacer = pacer or Pacer()
+        self.pacer = pacer or Pacer(monotonic=monotonic)
         self.poll_interval = poll_interval
+        self._sleep = sleep
         self._monotonic = monotonic
         self._wake = asyncio.Event()
-        self._busy: set[int] = set()
-        self._held: dict[int, float] = {}
+        self._queues: dict[int, deque[Queued]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        self._marks: list[tuple[Outbox, int]] = []
+        self._marks: list[tuple[Queued, int]] = []
         self._marking: asyncio.Task[None] | None = None
+        self._paused_until = 0.0
+        self._leased_at = monotonic()
+
+    # --- the two ways in -------------------------------------------------------------
+
+    async def send(self, rows: Sequence[Queued]) -> None:
+        """Send rows this process just committed, at once and in order; a chat already
+        being sent to gets them at the end of its queue."""
+        for chat_id, chat_rows in _by_chat(rows).items():
+            if self._enqueue(chat_id, chat_rows):
+                await self._drain(chat_id)
 
     def wake(self) -> None:
-        """Look at the outbox now (call it from the event loop's thread)."""
+        """Look for due rows now (call it from the event loop's thread)."""
         self._wake.set()
 
     async def run(self) -> None:
-        """Send until cancelled."""
+        """Claim and send due rows until cancelled; then `stop()`."""
         try:
             while True:
                 self._wake.clear()
@@ -105,68 +126,93 @@ class OutboxSender:
         finally:
             await self.stop()
 
-    async def _nap(self) -> None:
-        """Until woken, or `poll_interval` at most: the polling finds rows of another
-        process and retries that came due. (Not `wait_for`: on Python 3.11 it may
-        swallow a cancellation that comes as the event is set.)"""
-        waiter = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait([waiter], timeout=self.poll_interval)
-        finally:
-            waiter.cancel()
+    async def send_due(self) -> None:
+        """Claim the rows due now and start a task for every chat not being sent to;
+        renew the lease of the rows still queued in memory."""
+        if self._monotonic() - self._leased_at > LEASE.total_seconds() / 3:
+            await self._renew_leases()
+        rows = await self._write(self._claim)
+        for chat_id, chat_rows in _by_chat(rows).items():
+            if self._enqueue(chat_id, chat_rows):
+                task = asyncio.create_task(self._drain(chat_id), name=f"outbox-{chat_id}")
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
 
-    async def stop(self) -> None:
-        """Let the chats being sent finish their current message, then stop; what
-        Telegram accepted is recorded before the end."""
+    async def stop(self, grace: float = 0.0) -> None:
+        """Stop sending: chats may finish their queues for `grace` seconds, then are
+        cancelled (their rows keep their lease and go after it); what Telegram
+        accepted is recorded before the end."""
+        if self._tasks and grace > 0:
+            await asyncio.wait(set(self._tasks), timeout=grace)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._marking is not None:
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Wait until every message Telegram accepted so far is recorded."""
+        while self._marking is not None and not self._marking.done():
             await asyncio.gather(self._marking, return_exceptions=True)
 
-    async def send_due(self) -> None:
-        """Start a task for every chat with due rows (not already being sent)."""
-        now = self._monotonic()
-        self._held = {chat: until for chat, until in self._held.items() if until > now}
-        excluded = self._busy | set(self._held)
-        rows = await asyncio.to_thread(self._claim, excluded)
-        by_chat: dict[int, list[Outbox]] = {}
-        for row in rows:
-            by_chat.setdefault(row.chat_id, []).append(row)
-        for chat_id, chat_rows in by_chat.items():
-            self._busy.add(chat_id)
-            task = asyncio.create_task(self._send_chat(chat_id, chat_rows))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+    @property
+    def idle(self) -> bool:
+        """Nothing queued, nothing being sent, nothing left to record."""
+        marking = self._marking is not None and not self._marking.done()
+        return not self._queues and not self._marks and not marking
 
-    async def _send_chat(self, chat_id: int, rows: list[Outbox]) -> None:
+    # --- one chat ----------------------------------------------------------------------
+
+    def _enqueue(self, chat_id: int, rows: list[Queued]) -> bool:
+        """Queue rows for a chat; True when nobody sends to it yet (the caller must)."""
+        queue = self._queues.get(chat_id)
+        if queue is not None:
+            queue.extend(rows)
+            return False
+        self._queues[chat_id] = deque(rows)
+        return True
+
+    async def _drain(self, chat_id: int) -> None:
+        queue = self._queues[chat_id]
         try:
-            for index, row in enumerate(rows):
-                await self.pacer.wait(chat_id)
-                stop = await self._send_one(row)
-                if stop is not None:
-                    await self._stop_chat(chat_id, rows[index + 1 :], stop)
-                    return
+            while queue:
+                await self._wait_turn(chat_id)
+                row = queue[0]
+                outcome = await self._send_one(row)
+                if outcome == "retry":
+                    continue  # the same row again: the chat keeps its order
+                queue.popleft()
+                if outcome == "forbidden":
+                    rest = [r.id for r in queue]
+                    queue.clear()
+                    await self._write(partial(self._fail, ids=rest, error="403: blocked"))
         except asyncio.CancelledError:
             raise
         except Exception:
             # The rows keep their lease and come back when it ends: logged, not lost.
             log.exception("outbox: sending to chat %s failed; retried after the lease", chat_id)
         finally:
-            self._busy.discard(chat_id)
-            self._wake.set()
+            self._queues.pop(chat_id, None)
 
-    async def _send_one(self, row: Outbox) -> _Stop | None:
-        """Send one row and record the outcome; a `_Stop` when the chat must wait."""
+    async def _wait_turn(self, chat_id: int) -> None:
+        """Wait until Telegram's limits (and a 429's pause) let the next message go."""
+        while (pause := self._paused_until - self._monotonic()) > 0:
+            await self._sleep(pause)
+        while (delay := self.pacer.delay(chat_id)) > 0:
+            await self._sleep(delay)
+        self.pacer.count(chat_id)
+
+    async def _send_one(self, row: Queued) -> str:
+        """Send one row and record the outcome: "sent", "retry", "failed" or "forbidden"."""
         try:
             message = await self.bot(SendMessage.model_validate(row.payload))
         except TelegramRetryAfter as error:
             log.warning(
-                "outbox: 429 for chat %s, retry after %s s (row %s)",
+                "outbox: 429 for chat %s, every chat waits %s s (row %s)",
                 row.chat_id,
                 error.retry_after,
                 row.id,
             )
+            self._paused_until = self._monotonic() + error.retry_after
             return await self._retry(row, float(error.retry_after), f"429: {error.message}")
         except TelegramForbiddenError as error:
             log.warning(
@@ -174,22 +220,45 @@ class OutboxSender:
             )
             forbidden = f"403: {error.message}"
             await self._write(lambda s: self._forbidden(s, row, forbidden))
-            return _Stop(error=forbidden)
+            return "forbidden"
         except _RETRYABLE as error:
             delay = min(MAX_BACKOFF, 2.0 ** max(row.attempts, 0))
             log.warning(
                 "outbox: chat %s, row %s: %s; retry in %s s", row.chat_id, row.id, error, delay
             )
-            return await self._retry(row, delay, f"{type(error).__name__}: {error.message}")
+            retried = await self._retry(row, delay, f"{type(error).__name__}: {error.message}")
+            if retried == "retry":
+                await self._sleep(delay)
+            return retried
         except TelegramAPIError as error:
             log.error("outbox: Telegram refused row %s for chat %s: %s", row.id, row.chat_id, error)
             refused = f"refused: {error.message}"
-            await self._write(lambda s: self._fail(s, row, refused))
-            return None
+            await self._write(lambda s: self._fail(s, [row.id], refused))
+            return "failed"
         self._mark_sent_soon(row, message.message_id)
-        return None
+        return "sent"
 
-    def _mark_sent_soon(self, row: Outbox, message_id: int) -> None:
+    async def _retry(self, row: Queued, delay: float, error: str) -> str:
+        attempts = row.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            log.error(
+                "outbox: row %s for chat %s failed after %s attempts: %s",
+                row.id,
+                row.chat_id,
+                MAX_ATTEMPTS,
+                error,
+            )
+            await self._write(lambda s: self._fail(s, [row.id], error))
+            return "failed"
+        await self._write(lambda s: self._later(s, row, delay, error))
+        queue = self._queues.get(row.chat_id)
+        if queue and queue[0] is row:
+            queue[0] = _with_attempts(row, attempts)
+        return "retry"
+
+    # --- the records, a batch at a time ------------------------------------------------
+
+    def _mark_sent_soon(self, row: Queued, message_id: int) -> None:
         """Record accepted messages a batch at a time: a transaction per message cost
         about as much as sending it. Until recorded, a row keeps its lease: a crash
         sends it again after the lease (at least once, never lost)."""
@@ -202,91 +271,66 @@ class OutboxSender:
             await asyncio.sleep(0)  # the sends answered at this moment join the batch
             batch, self._marks = self._marks, []
             try:
-                await self._write(functools.partial(self._sent_all, batch=batch))
+                await self._write(partial(self._sent, batch=batch))
             except Exception:
                 log.exception(
                     "outbox: %s accepted messages not recorded; sent again after their lease",
                     len(batch),
                 )
 
-    async def _retry(self, row: Outbox, delay: float, error: str) -> _Stop:
-        if row.attempts + 1 >= MAX_ATTEMPTS:
-            log.error(
-                "outbox: row %s for chat %s failed after %s attempts: %s",
-                row.id,
-                row.chat_id,
-                MAX_ATTEMPTS,
-                error,
-            )
-            await self._write(lambda s: self._fail(s, row, error))
-            return _Stop()
-        await self._write(lambda s: self._later(s, row, delay, error))
-        return _Stop(wait=delay)
+    async def _renew_leases(self) -> None:
+        self._leased_at = self._monotonic()
+        ids = [row.id for queue in self._queues.values() for row in queue]
+        if ids:
+            until = self.services.clock.now() + LEASE
+            await self._write(lambda s: extend_lease(s, ids, until))
 
-    async def _stop_chat(self, chat_id: int, rest: Sequence[Outbox], stop: _Stop) -> None:
-        """The chat's next rows wait behind the one that failed, in the same order."""
-        if stop.wait:
-            self._held[chat_id] = self._monotonic() + stop.wait
-        error = stop.error
-        if error is not None:
-            await self._write(lambda s: self._fail_all(s, rest, error))
-        elif rest:
-            await self._write(lambda s: self._reschedule(s, rest, stop.wait))
+    async def _nap(self) -> None:
+        """Until woken, or `poll_interval` at most: the polling finds rows of another
+        process and retries that came due. (Not `wait_for`: on Python 3.11 it may
+        swallow a cancellation that comes as the event is set.)"""
+        waiter = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait([waiter], timeout=self.poll_interval)
+        finally:
+            waiter.cancel()  # not awaited: a cancellation of this task must not be swallowed
 
-    # --- database side, in a worker thread ------------------------------------
+    # --- database side, in a worker thread ---------------------------------------------
 
     async def _write(self, work: Callable[[Session], T]) -> T:
         return await asyncio.to_thread(self._in_transaction, work)
 
     def _in_transaction(self, work: Callable[[Session], T]) -> T:
-        with self.services.locks.writer(), write_transaction(self.services.engine) as session:
-            return work(session)
+        with self.services.write() as tx:
+            return work(tx.session)
 
-    def _claim(self, excluded: set[int]) -> list[Outbox]:
-        def claim(session: Session) -> list[Outbox]:
-            now = self.services.clock.now()
-            rows = [r for r in due_messages(session, now, BATCH) if r.chat_id not in excluded]
-            for row in rows:
-                row.not_before = now + LEASE
-                session.add(row)
-            session.flush()
-            return rows
+    def _sent(self, session: Session, batch: list[tuple[Queued, int]]) -> None:
+        mark_sent(session, batch, self.services.clock.now())
 
-        return self._in_transaction(claim)
+    def _claim(self, session: Session) -> list[Queued]:
+        now = self.services.clock.now()
+        return claim_due(session, now, BATCH, lease_until=now + LEASE)
 
-    def _fresh(self, session: Session, row: Outbox) -> Outbox | None:
-        fresh = session.get(Outbox, row.id)
-        if fresh is None or fresh.sent_at is not None or fresh.failed_at is not None:
-            log.warning("outbox: row %s was settled elsewhere; left as it is", row.id)
-            return None
-        return fresh
+    def _later(self, session: Session, row: Queued, delay: float, error: str) -> None:
+        # Due again after the wait and a lease: this process sends it after the wait.
+        not_before = self.services.clock.now() + timedelta(seconds=delay) + LEASE
+        mark_retry(session, row.id, not_before, error)
 
-    def _sent_all(self, session: Session, *, batch: Sequence[tuple[Outbox, int]]) -> None:
-        for row, message_id in batch:
-            if fresh := self._fresh(session, row):
-                mark_sent(session, fresh, message_id, self.services.clock.now())
+    def _fail(self, session: Session, ids: Sequence[int], error: str) -> None:
+        mark_failed(session, ids, error, self.services.clock.now())
 
-    def _later(self, session: Session, row: Outbox, delay: float, error: str) -> None:
-        if fresh := self._fresh(session, row):
-            now = self.services.clock.now()
-            mark_retry(session, fresh, now + timedelta(seconds=delay), error)
+    def _forbidden(self, session: Session, row: Queued, error: str) -> None:
+        if row.person_id is not None:
+            mark_unreachable(session, row.person_id, self.services.clock.now())
+        self._fail(session, [row.id], error)
 
-    def _reschedule(self, session: Session, rows: Sequence[Outbox], delay: float) -> None:
-        not_before = self.services.clock.now() + timedelta(seconds=delay)
-        for row in rows:
-            if fresh := self._fresh(session, row):
-                fresh.not_before = not_before  # give the lease back
-                session.add(fresh)
-        session.flush()
 
-    def _fail(self, session: Session, row: Outbox, error: str) -> None:
-        if fresh := self._fresh(session, row):
-            mark_failed(session, fresh, error, self.services.clock.now())
+def _by_chat(rows: Sequence[Queued]) -> dict[int, list[Queued]]:
+    found: dict[int, list[Queued]] = {}
+    for row in rows:
+        found.setdefault(row.chat_id, []).append(row)
+    return found
 
-    def _fail_all(self, session: Session, rows: Sequence[Outbox], error: str) -> None:
-        for row in rows:
-            self._fail(session, row, error)
 
-    def _forbidden(self, session: Session, row: Outbox, error: str) -> None:
-        mark_unreachable(session, row.person_id, self.services.clock.now())
-        self._fail(session, row, error)
+def _with_attempts(row: Queued, attempts: int) -> Queued:
+    return Queued(row.id, row.person_id, row.chat_id, row.method, row.payload, row.entry, attempts)

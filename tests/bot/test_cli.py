@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from bot.app import compose
 from bot.linking import LinkOutcome, redeem
-from bot.services import build
 from storage.database import make_engine, read_session
 from storage.models import ChannelIdentity, Person
 from tests.services import make_settings
@@ -156,7 +156,7 @@ def test_link_code_prints_a_code_that_links_and_writes_a_printable_release_sheet
     assert "Démo Exemple" in sheet
     assert "<script" not in sheet
     assert not re.search(r"""(src|href)=["']?https?:""", sheet), "no external resource"
-    services = build(make_settings(f"sqlite:///{database}"))
+    services = compose(make_settings(f"sqlite:///{database}"))
     try:
         assert redeem(services, "555001", shown.group(1)).outcome is LinkOutcome.LINKED
     finally:

@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from bot.release import release
 from bot.services import Services
-from bot.turn import load_conversation
+from bot.turn import state_of
+from storage.conversation import load_conversation
 from storage.database import read_session, write_transaction
 from storage.enums import Channel, Direction
 from storage.errors import NotFound
@@ -43,7 +44,7 @@ def test_release_marks_the_person_and_tells_the_conversation(services: Services)
     with read_session(services.engine) as session:
         person = get_person_by_code(session, "DEMO01")
         assert person is not None
-        state, _version = load_conversation(session, person)
+        state = state_of(load_conversation(session, person.id or 0, for_update=False))
         entries = recent_transcript(session, demo01(services))
         audit = session.exec(select(AuditEvent.action)).all()
     assert person.released_at == START

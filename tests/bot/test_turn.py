@@ -159,29 +159,3 @@ def test_two_processes_serialise_turns_of_one_person(db_url: str) -> None:
     second.close()
     assert final.misses == 10
     assert final.seq == start.state.seq
-
-
-def test_a_telegram_update_is_claimed_with_the_turn_so_a_crash_leaves_it_to_retry(
-    services: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    start = turn(services, System("start"), "login:1")
-    inbound = Inbound(
-        person_id(services), Channel.TELEGRAM, Pressed(start.state.seq, "sante"), "tg:41", 41
-    )
-
-    def crash(*_args: object) -> None:
-        raise OSError("power cut")
-
-    monkeypatch.setattr("bot.turn.append_transcript", crash)
-    with pytest.raises(OSError, match="power cut"):
-        run_turn(services, inbound)
-    monkeypatch.undo()
-
-    retried = run_turn(services, inbound)
-    replayed = run_turn(
-        services, Inbound(inbound.person_id, Channel.TELEGRAM, Said("x"), "tg:x", 41)
-    )
-
-    assert retried.outputs
-    assert not retried.duplicate
-    assert replayed.duplicate

@@ -40,7 +40,7 @@ from typing import get_args
 from pydantic import PrivateAttr
 
 from dialogs import engine, messages
-from dialogs.directory import load_directory
+from dialogs.directory_loader import load_directory
 from dialogs.events import Context, Event, Pressed, Said, System, SystemName
 from dialogs.flowset import FlowSet
 from dialogs.outputs import (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogs import lint, loader
+from dialogs import loader, steps
 from dialogs.babel_extract import extract_flows
 
 FLOW_FILES = sorted(loader.FLOWS_DIR.glob("*.yaml"))
@@ -23,7 +23,7 @@ def test_the_extractor_finds_every_text_of_a_shipped_flow(path: Path) -> None:
     assert flow is not None, errors
     with path.open("rb") as handle:
         found = [(line, msgid) for line, _, msgid, _ in extract_flows(handle, ["_"], [], {})]
-    expected = [(step.line if step else 0, msgid) for step, msgid in lint.step_texts(flow)]
+    expected = [(step.line if step else 0, msgid) for step, msgid in steps.msgids(flow)]
     # The title has no step: its line is the flow's; every other text is at its step's line.
     assert [m for _, m in found] == [m for _, m in expected]
     assert [line for line, _ in found[1:]] == [line for line, _ in expected[1:]]

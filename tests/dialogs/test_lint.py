@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from dialogs.flowset import FlowSet
-from dialogs.lint import check, step_texts
+from dialogs.lint import check
 from dialogs.loader import FlowError, load
+from dialogs.steps import msgids
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BROKEN = FIXTURES / "broken"
@@ -82,7 +83,7 @@ def test_first_name_is_always_there_for_placeholders() -> None:
 
 def test_a_text_missing_from_a_catalog_is_reported_with_its_language_and_line() -> None:
     flows = engine_flows()
-    every_msgid = {msgid for flow in flows.flows.values() for _, msgid in step_texts(flow)}
+    every_msgid = {msgid for flow in flows.flows.values() for _, msgid in msgids(flow)}
     assert check(flows, {"en": every_msgid, "ar": every_msgid}) == []
     errors = check(flows, {"en": every_msgid - {"Votre date de naissance ?"}})
     assert errors == [
@@ -97,7 +98,7 @@ def test_a_text_missing_from_a_catalog_is_reported_with_its_language_and_line() 
 
 def test_both_wordings_of_a_text_need_a_translation() -> None:
     flows = engine_flows()
-    every_msgid = {msgid for flow in flows.flows.values() for _, msgid in step_texts(flow)}
+    every_msgid = {msgid for flow in flows.flows.values() for _, msgid in msgids(flow)}
     errors = check(flows, {"ro": every_msgid - {"Demandez ces papiers à la mairie :"}})
     assert [(e.line, e.message) for e in errors] == [
         (
@@ -110,7 +111,7 @@ def test_both_wordings_of_a_text_need_a_translation() -> None:
 
 def test_a_missing_flow_title_translation_is_reported_at_line_1() -> None:
     flows = engine_flows()
-    every_msgid = {msgid for flow in flows.flows.values() for _, msgid in step_texts(flow)}
+    every_msgid = {msgid for flow in flows.flows.values() for _, msgid in msgids(flow)}
     errors = check(flows, {"en": every_msgid - {"Carte d'identité"}})
     assert [(Path(e.path).name, e.line) for e in errors] == [("papiers.yaml", 1)]
 

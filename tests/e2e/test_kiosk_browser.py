@@ -12,9 +12,10 @@ from playwright.async_api import Browser, Page
 
 from bot.app import create_app
 from bot.services import Services
-from bot.turn import load_conversation
+from bot.turn import state_of
 from dialogs.flowset import FlowSet
 from dialogs.schema import Call, Choose
+from storage.conversation import load_conversation
 from storage.database import read_session
 from storage.persons import get_person
 
@@ -39,7 +40,7 @@ def _where(services: Services) -> tuple[str, str]:
     with read_session(services.engine) as session:
         person = get_person(session, 1)
         assert person is not None
-        state, _ = load_conversation(session, person)
+        state = state_of(load_conversation(session, person.id or 0, for_update=False))
     return state.stack[-1].flow, state.stack[-1].step
 
 

@@ -15,7 +15,8 @@ from bot import linking
 from bot.app import create_app
 from bot.release import release
 from bot.services import Services
-from bot.turn import load_conversation
+from bot.turn import state_of
+from storage.conversation import load_conversation
 from storage.database import read_session
 from storage.persons import get_person
 from tests.kiosk.visitor import DEMO_PERSON_ID, Kiosk
@@ -48,7 +49,7 @@ def tick_done(services: Services) -> bool:
     with read_session(services.engine) as session:
         person = get_person(session, DEMO_PERSON_ID)
         assert person is not None
-        state, _version = load_conversation(session, person)
+        state = state_of(load_conversation(session, person.id or 0, for_update=False))
     return state.is_done("justice", "jour_de_sortie")
 
 

@@ -9,7 +9,8 @@ import httpx
 from fastapi import FastAPI
 
 from bot.services import Services
-from bot.turn import load_conversation
+from bot.turn import state_of
+from storage.conversation import load_conversation
 from storage.database import read_session
 from storage.enums import Direction
 from storage.persons import get_person
@@ -56,5 +57,5 @@ def _seq(services: Services) -> int:
     with read_session(services.engine) as session:
         person = get_person(session, DEMO_PERSON_ID)
         assert person is not None
-        state, _version = load_conversation(session, person)
+        state = state_of(load_conversation(session, person.id or 0, for_update=False))
     return state.seq

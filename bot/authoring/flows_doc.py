@@ -15,7 +15,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from bot.flows_diagram import Exit, exits, french, svg, waiting
+from bot.authoring.flows_diagram import Exit, exits, french, svg, waiting
+from dialogs import steps
 from dialogs.directory import KINDS
 from dialogs.flowset import FlowSet
 from dialogs.messages import DOMAINS
@@ -163,22 +164,22 @@ def _action_words(step: Do) -> str:
     return known.get(step.do, step.do)
 
 
+ROLES: dict[steps.TextRole, str] = {
+    "say": "Message",
+    "ask": "Question",
+    "retry": "Si la réponse ne va pas",
+    "choose": "Question",
+    "option": "Bouton",
+    "checklist": "Question",
+    "item": "Case à cocher",
+}
+
+
 def texts_of(step: Step) -> list[Wordings]:
-    """Every text a step shows, in order, with its role."""
-    found: list[tuple[str, Text]] = []
-    if isinstance(step, Say):
-        found.append(("Message", step.say))
-    elif isinstance(step, Ask):
-        found.append(("Question", step.ask))
-        if step.retry is not None:
-            found.append(("Si la réponse ne va pas", step.retry))
-    elif isinstance(step, Choose):
-        found.append(("Question", step.choose))
-        found += [("Bouton", option.label) for option in step.options]
-    elif isinstance(step, Checklist):
-        found.append(("Question", step.checklist))
-        found += [("Case à cocher", item.label) for item in step.items]
-    elif isinstance(step, SetValues):
+    """Every text a step shows (`dialogs.steps.texts`), in order, with its role; and
+    the values a `set` step notes."""
+    found: list[tuple[str, Text]] = [(ROLES[role], text) for role, text in steps.texts(step)]
+    if isinstance(step, SetValues):
         found += [("Note", f"{key} = {value}") for key, value in step.set.items()]
     return [_wordings(role, text) for role, text in found]
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def person_add(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.services import build
+    from bot.app import compose
     from storage.database import write_transaction
     from storage.errors import AlreadyTaken
     from storage.persons import create_facility, create_person, get_facility_by_code
@@ -28,7 +28,7 @@ def person_add(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     # The link codes' alphabet: no 0/O, 1/I, easy to read aloud and to type.
     code = (args.code or "".join(secrets.choice(ALPHABET) for _ in range(6))).upper()
-    services = build(settings)
+    services = compose(settings)
     try:
         with write_transaction(services.engine) as session:
             facility = get_facility_by_code(session, args.facility) or create_facility(
@@ -52,11 +52,11 @@ def person_add(settings: Settings, args: argparse.Namespace) -> int:
 
 def _find_person(settings: Settings, code: str) -> tuple[Services, Person] | None:
     """Services and the person with this code, or None after saying so."""
-    from bot.services import build
+    from bot.app import compose
     from storage.database import read_session
     from storage.persons import get_person_by_code
 
-    services = build(settings)
+    services = compose(settings)
     with read_session(services.engine) as session:
         person = get_person_by_code(session, code)
     if person is None:
@@ -71,8 +71,8 @@ def _find_person(settings: Settings, code: str) -> tuple[Services, Person] | Non
 
 
 def person_link_code(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.authoring.release_sheet import render_release_sheet, sheet_path
     from bot.linking import issue
-    from bot.release_sheet import render_release_sheet, sheet_path
     from storage.rows import id_of
 
     found = _find_person(settings, args.code)

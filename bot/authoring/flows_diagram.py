@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from dialogs import steps
 from dialogs.schema import (
     END,
     WAITING_KINDS,
-    Branch,
-    Choose,
     Condition,
-    Do,
     Flow,
     Step,
     Text,
@@ -28,7 +26,8 @@ BOX_W, BOX_H, GAP, LANE, MARGIN = 400, 48, 30, 14, 16
 
 @dataclass(frozen=True)
 class Exit:
-    """One way out of a step: where to (a step id or END) and when, in words."""
+    """One way out of a step, for the catalogue: where to (a step id or END) and when,
+    in words."""
 
     target: str
     when: str = ""
@@ -37,24 +36,16 @@ class Exit:
 
 
 def exits(flow: Flow, step: Step) -> list[Exit]:
-    """Every way out of `step`, one per option, rule or plain continuation."""
-    after = step.next if step.next is not None else flow.following(step.id)
-    given = step.next is not None
-    if isinstance(step, Choose):
-        return [
-            Exit(o.goto, f"« {french(o.label)} »")
-            if o.goto
-            else Exit(after, f"« {french(o.label)} »", given)
-            for o in step.options
-        ]
-    if isinstance(step, Branch):
-        found = [Exit(rule.goto, condition_words(rule.if_)) for rule in step.branch]
-        if step.else_ is not None:
-            return [*found, Exit(step.else_, "sinon")]
-        return [*found, Exit(after, "sinon", given)]
-    if isinstance(step, Do) and step.do == "go_home":
-        return [Exit(END, "retour au menu", explicit=False)]
-    return [Exit(after, "", given)]
+    """Every way out of `step` (`dialogs.steps.exits`), with when it is taken, in French."""
+    return [Exit(way.target, _when(way), way.explicit) for way in steps.exits(flow, step)]
+
+
+def _when(way: steps.Exit) -> str:
+    if way.option is not None:
+        return f"« {french(way.option.label)} »"
+    if way.rule is not None:
+        return condition_words(way.rule.if_)
+    return {"else": "sinon", "home": "retour au menu"}.get(way.why, "")
 
 
 def condition_words(condition: Condition) -> str:

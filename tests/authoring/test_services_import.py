@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services_import import (
+from bot.authoring.services_import import (
     ImportRefused,
     convert,
     kind_of,
@@ -15,7 +15,8 @@ from bot.services_import import (
     read_export,
     write_directory,
 )
-from dialogs.directory import Service, load_directory
+from dialogs.directory import Service
+from dialogs.directory_loader import load_directory
 from tests.bot.test_cli import filrouge
 
 FIXTURE = Path(__file__).parents[1] / "data" / "data_inclusion_services.json"

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from bot.cli_flows import flows_check, flows_doc, services_import
-from bot.cli_people import person_add, person_link_code, person_release
+from bot.cli.flows import flows_check, flows_doc, services_import
+from bot.cli.people import person_add, person_link_code, person_release
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -103,9 +103,8 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from bot.app import create_app
+    from bot.app import compose, create_app
     from bot.demo import DEMO_COUNSELLOR, DEMO_PERSONS, seed_demo
-    from bot.services import build
     from storage.migrate import upgrade
 
     # The service's own warnings (a message Telegram refused, a busy database) go
@@ -114,7 +113,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     upgrade(settings.database_url)
-    services = build(settings)
+    services = compose(settings)
     if args.demo and seed_demo(services):
         print("Demo data created. Kiosk logins (code / PIN):")
         for account in DEMO_PERSONS:
@@ -137,13 +136,19 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _serve_with_telegram(server: uvicorn.Server, telegram: TelegramChannel) -> None:
-    """The web server and the bot in one event loop; the bot stops with the server."""
+    """The web server and the bot in one event loop; the bot stops with the server.
+
+    On SIGTERM or Ctrl-C uvicorn stops serving; the bot then stops fetching,
+    finishes the updates it is handling (what it cannot finish stays in the
+    inbox for the next start) and sends what was committed, before the exit.
+    """
     bot = asyncio.create_task(telegram.run(), name="telegram")
     bot.add_done_callback(_report_bot_end)
     try:
         await server.serve()
     finally:
-        bot.cancel()
+        if not bot.done():
+            await telegram.stop()
         with contextlib.suppress(asyncio.CancelledError):
             await bot
 

@@ -59,7 +59,7 @@ def _load_checked(
 
 
 def flows_doc(_settings: Settings, args: argparse.Namespace) -> int:
-    from bot.flows_doc import write_catalogue
+    from bot.authoring.flows_doc import write_catalogue
 
     flows, errors, _shipped = _load_checked([path.resolve() for path in args.paths])
     for error in errors:
@@ -75,7 +75,7 @@ def flows_doc(_settings: Settings, args: argparse.Namespace) -> int:
 
 
 def services_import(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.services_import import ImportRefused, convert, read_export, write_directory
+    from bot.authoring.services_import import ImportRefused, convert, read_export, write_directory
 
     try:
         imported = convert(read_export(args.file))

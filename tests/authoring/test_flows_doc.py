@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.flows_diagram import exits, svg
+from bot.authoring.flows_diagram import exits, svg
 from dialogs import loader
 from dialogs.flowset import FlowSet
 from dialogs.schema import Branch, Choose, Do, Flow

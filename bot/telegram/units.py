@@ -1,0 +1,203 @@
+"""What each Telegram update does to the database: one unit of work per update.
+
+Each function here runs inside one transaction, in a worker thread, and
+returns the outbox rows to send after the commit. `run` claims the update in
+that same transaction: a replay (webhook retry, polling replay, a restart that
+fetched it again) finds it claimed and does nothing; a crash before the commit
+leaves it unclaimed, to be handled again. No aiogram here: the handlers
+(`bot.telegram.handlers`) read the update and choose the unit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot import linking
+from bot.i18n import Translator
+from bot.services import Services
+from bot.telegram import words
+from bot.telegram.delivery import HOLD, outbox_messages
+from bot.telegram.render import parse_callback, plain
+from bot.turn import Inbound, retrying, take_turn
+from bot.tx import Tx
+from dialogs.answers import fold
+from dialogs.events import Event, Pressed, Said, System
+from storage.enums import Channel, Direction
+from storage.inbox import claim_update
+from storage.outbox import Queued, enqueue
+from storage.persons import find_identity, get_person
+from storage.transcript import recent_transcript
+
+RECAP_ENTRIES = 10
+RECAP_CUT = 300
+_INBOUND_ID_LIMIT = 100
+
+Work = Callable[[Tx], list[Queued]]
+
+
+@dataclass(frozen=True)
+class From:
+    """Who sent an update, and where to answer."""
+
+    user_id: int
+    chat_id: int
+    language: str = ""
+    """The language of the person's Telegram app (for someone not linked yet)."""
+
+
+class Units:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def run(self, update_id: int, work: Work) -> list[Queued]:
+        """Claim the update and do its work, in one transaction (again if another
+        process changed the same rows first)."""
+
+        def once() -> list[Queued]:
+            with self.services.write() as tx:
+                if not claim_update(tx.session, update_id, tx.now):
+                    return []  # already handled: a replay gets no answer
+                return work(tx)
+
+        return retrying(once)
+
+    def settle(self, update_id: int) -> None:
+        """Mark an update handled without doing anything (nothing handles its kind)."""
+        self.run(update_id, lambda _tx: [])
+
+    # --- one per kind of update ------------------------------------------------------------
+
+    def start(self, tx: Tx, who: From, code: str, update_id: int) -> list[Queued]:
+        """`/start CODE` links the account; `/start` alone goes on where the person was."""
+        if code:
+            return self._redeem(tx, who, code, update_id)
+        person_id = self._person(tx, who)
+        if person_id is None:
+            return self._answer(tx, who, words.HOW_TO_LINK)
+        return self._turn(tx, who, person_id, System("resume"), f"tg:{update_id}")
+
+    def said(self, tx: Tx, who: From, text: str, update_id: int) -> list[Queued]:
+        """Text: a turn of the conversation; for someone not linked, maybe a code."""
+        if fold(text) in words.RECAP_WORDS:
+            return self.recap(tx, who)
+        person_id = self._person(tx, who)
+        if person_id is not None:
+            return self._turn(tx, who, person_id, Said(text), f"tg:{update_id}")
+        if _looks_like_code(text):
+            return self._redeem(tx, who, text, update_id)
+        return self._answer(tx, who, words.HOW_TO_LINK)
+
+    def menu(self, tx: Tx, who: From, update_id: int) -> list[Queued]:
+        """`/menu`, from the command list Telegram shows: the same as typing "menu"."""
+        return self.said(tx, who, "menu", update_id)
+
+    def recap(self, tx: Tx, who: From) -> list[Queued]:
+        """`/recap`: the last messages of the conversation, whichever channel they came by."""
+        person_id = self._person(tx, who)
+        if person_id is None:
+            return self._answer(tx, who, words.HOW_TO_LINK)
+        return self._notice(tx, person_id, who.chat_id, lambda t: _recap_text(tx, person_id, t))
+
+    def unsupported(self, tx: Tx, who: From) -> list[Queued]:
+        """A sticker, a photo, a voice note...: a short answer."""
+        person_id = self._person(tx, who)
+        if person_id is None:
+            return self._answer(tx, who, words.UNSUPPORTED)
+        return self._notice(tx, person_id, who.chat_id, lambda t: t.gettext(words.UNSUPPORTED))
+
+    def pressed(
+        self, tx: Tx, who: From, data: str | None, message_id: int, update_id: int
+    ) -> list[Queued]:
+        """A button. One that is not ours (or of an old format) is a stale press: the
+        engine answers "Cette question est fermée" and shows the open question."""
+        person_id = self._person(tx, who)
+        if person_id is None:
+            return self._answer(tx, who, words.HOW_TO_LINK)
+        press = parse_callback(data) or Pressed(-1, "")
+        # The same button of the same message pressed twice is one press (double tap).
+        inbound_id = f"tg:press:{who.chat_id}:{message_id}:{data or ''}"
+        if len(inbound_id) > _INBOUND_ID_LIMIT:
+            inbound_id = "tg:press:" + hashlib.sha256(inbound_id.encode()).hexdigest()
+        return self._turn(tx, who, person_id, press, inbound_id)
+
+    # --- the pieces ------------------------------------------------------------------------
+
+    def _turn(
+        self, tx: Tx, who: From, person_id: int, event: Event, inbound_id: str
+    ) -> list[Queued]:
+        inbound = Inbound(person_id, Channel.TELEGRAM, event, inbound_id, str(who.chat_id))
+        return take_turn(self.services, tx, inbound, send_at_once=True).queued
+
+    def _redeem(self, tx: Tx, who: From, typed: str, update_id: int) -> list[Queued]:
+        result = linking.redeem_in(tx, self.services.settings, str(who.user_id), typed)
+        person_id = result.person_id
+        if result.outcome is linking.LinkOutcome.LINKED and person_id is not None:
+            queued: list[Queued] = []
+            old = result.detached_user_id
+            if old is not None and old != str(who.user_id) and old.lstrip("-").isdigit():
+                queued += self._notice(tx, person_id, int(old), lambda t: t.gettext(words.DETACHED))
+            return queued + self._turn(tx, who, person_id, System("linked"), f"tg:{update_id}")
+        said = words.TOO_MANY if result.outcome is linking.LinkOutcome.TOO_MANY else words.REFUSED
+        return self._answer(tx, who, said, language_of=person_id)
+
+    def _notice(
+        self, tx: Tx, person_id: int, chat_id: int, text: Callable[[Translator], str]
+    ) -> list[Queued]:
+        """Something outside the conversation's flow, in the person's transcript."""
+        person = get_person(tx.session, person_id)
+        if person is None:
+            return []
+        translator = self.services.catalogs.get(person.language)
+        rows = outbox_messages(
+            person_id=person_id,
+            chat_id=chat_id,
+            messages=plain(text(translator)),
+            language=translator.language,
+        )
+        return enqueue(tx.session, rows, now=tx.now, held_until=tx.now + HOLD)
+
+    def _answer(
+        self, tx: Tx, who: From, msgid: str, language_of: int | None = None
+    ) -> list[Queued]:
+        """An answer to someone who is not (or not here) a person of Fil rouge: in their
+        app's language, or their person's; kept out of any transcript."""
+        language = who.language[:2]
+        if language_of is not None:
+            person = get_person(tx.session, language_of)
+            language = str(person.language) if person else language
+        translator = self.services.catalogs.get(language)
+        rows = outbox_messages(
+            person_id=None,
+            chat_id=who.chat_id,
+            messages=plain(translator.gettext(msgid)),
+            language=translator.language,
+        )
+        return enqueue(tx.session, rows, now=tx.now, held_until=tx.now + HOLD)
+
+    def _person(self, tx: Tx, who: From) -> int | None:
+        identity = find_identity(tx.session, Channel.TELEGRAM, str(who.user_id))
+        return identity.person_id if identity else None
+
+
+def _looks_like_code(text: str) -> bool:
+    code = linking.normalise(text)
+    return len(code) == linking.LENGTH and all(c in linking.ALPHABET for c in code)
+
+
+def _recap_text(tx: Tx, person_id: int, translator: Translator) -> str:
+    entries = [
+        e
+        for e in recent_transcript(tx.session, person_id, limit=RECAP_ENTRIES * 2)
+        if e.text.strip()
+    ][-RECAP_ENTRIES:]
+    if not entries:
+        return translator.gettext(words.RECAP_EMPTY)
+    you, us = translator.gettext(words.RECAP_YOU), translator.gettext(words.RECAP_US)
+    lines = [translator.gettext(words.RECAP_TITLE)]
+    for entry in entries:
+        who = you if entry.direction == Direction.IN else us
+        text = entry.text if len(entry.text) <= RECAP_CUT else entry.text[:RECAP_CUT] + "…"
+        lines.append(f"— {who} : {text}")
+    return "\n".join(lines)
