@@ -53,17 +53,19 @@ def card_text(card: Appointment, translator: Translator, now: datetime) -> str:
         relative(card.start, translator, now),
         moment(card.start, translator, now),
     ]
-    place = ", ".join(part for part in (card.place, card.address) if part)
-    details = (
+    return "\n".join([*lines, *details(card, translator)])
+
+
+def details(card: Appointment, translator: Translator, *, where: bool = True) -> list[str]:
+    """The lines of what is known: where, how to get there, with whom, what to bring."""
+    place = ", ".join(part for part in (card.place, card.address) if part) if where else ""
+    known = (
         (WHERE, "place", place),
         (DIRECTIONS, "directions", card.directions),
         (WITH_WHOM, "with_whom", card.with_whom),
         (BRING, "bring", card.bring),
     )
-    lines += [
-        fill(translator.gettext(msgid), {name: value}) for msgid, name, value in details if value
-    ]
-    return "\n".join(lines)
+    return [fill(translator.gettext(msgid), {name: value}) for msgid, name, value in known if value]
 
 
 def moment(start: datetime, translator: Translator, now: datetime) -> str:
