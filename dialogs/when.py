@@ -119,7 +119,7 @@ def read_when(text: str, now: datetime, timezone: str) -> When | Refusal:
     found = _scan(fold(text).replace(",", " "))
     if found is None:
         return Refusal("unreadable")
-    clock = None if found.clock is None and found.part is None else _clock(found)
+    clock = _clock(found)
     if isinstance(clock, Refusal):
         return clock
     day = _day(found, today)
@@ -187,6 +187,7 @@ _PARTS: dict[str, Part] = {
     "matin": "matin", "matinee": "matin", "apres-midi": "apres-midi", "apres midi": "apres-midi",
     "aprem": "apres-midi", "soir": "soir", "soiree": "soir",
 }  # fmt: skip
+_EXTRA_MINUTES: dict[str | None, int] = {"demie": 30, "demi": 30, "quart": 15, None: 0}
 _FILLERS = r"(?:(?:le|la|a|au|vers|pour|du|de|et|ce|cet|cette)(?![a-z0-9])|l'|d')"
 
 
@@ -237,7 +238,7 @@ def _named(found: _Found, m: re.Match[str]) -> bool:
 
 
 def _clock_piece(found: _Found, m: re.Match[str]) -> bool:
-    extra = {"demie": 30, "demi": 30, "quart": 15, None: 0}[m[3]]
+    extra = _EXTRA_MINUTES[m[3]]
     if m[2] is not None and extra:
         return False  # "14h30 et demie"
     found.clock = (int(m[1]), int(m[2] or 0) + extra)
@@ -245,10 +246,7 @@ def _clock_piece(found: _Found, m: re.Match[str]) -> bool:
 
 
 def _noon(found: _Found, m: re.Match[str]) -> bool:
-    found.clock = (
-        12 if m[1] == "midi" else 0,
-        {"demie": 30, "demi": 30, "quart": 15, None: 0}[m[2]],
-    )
+    found.clock = (12 if m[1] == "midi" else 0, _EXTRA_MINUTES[m[2]])
     return found.once("time")
 
 
@@ -387,9 +385,9 @@ def _months_later(day: date, months: int) -> date:
     raise AssertionError("unreachable: every month has a 28th")
 
 
-def _clock(found: _Found) -> time | Refusal:
+def _clock(found: _Found) -> time | Refusal | None:
     if found.clock is None:
-        return PART_OF_DAY[found.part or "matin"]
+        return None if found.part is None else PART_OF_DAY[found.part]
     hour, minute = found.clock
     if hour > 23 or minute > 59:
         return Refusal("impossible_time")
