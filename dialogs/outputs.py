@@ -7,6 +7,7 @@ person's language (`bot/i18n.py`). A channel never decides what is said.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from dialogs.directory import Service
@@ -104,5 +105,35 @@ class Document:
     kind: Literal["document"] = "document"
 
 
-Output = Text | Choices | Question | Checklist | Handoff | Plan | ServiceList | Document
+@dataclass(frozen=True)
+class Appointment:
+    """An appointment card (a reminder, a notice): what, when, where, with whom.
+
+    Built by `dialogs.appointments.card`. Place, address, directions, with whom
+    and what to bring are written by a counsellor (or the person) and shown as
+    they are; `heading` and `what` are msgids. Its buttons answer the
+    appointment itself (values `appt:<id>:yes|no`), not the open question.
+    """
+
+    id: str
+    heading: Message
+    """"Rappel : {what}" and the like; `{what}` is filled with `what`, translated."""
+    what: Message
+    """The kind of appointment ("Convocation au SPIP")."""
+    start: datetime
+    """Aware, in UTC; shown in the person's time zone."""
+    place: str = ""
+    address: str = ""
+    directions: str = ""
+    """How to get there (bus line, stop, entrance)."""
+    with_whom: str = ""
+    bring: str = ""
+    """What to bring (ID, the convocation letter)."""
+    buttons: tuple[Button, ...] = ()
+    kind: Literal["appointment"] = "appointment"
+
+
+Output = (
+    Text | Choices | Question | Checklist | Handoff | Plan | ServiceList | Document | Appointment
+)
 Prompt = Choices | Question | Checklist

@@ -1,0 +1,1 @@
+"""Appointment reminders: the policy (when), the wording (what is said) and the .ics file."""
