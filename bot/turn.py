@@ -184,7 +184,11 @@ def _label_of(services: Services, before: State, event: Pressed, translator: Tra
         for button in pressable(prompt):
             if button.value == event.value:
                 return translator.render(button.label)
-    globals_ = {"menu": Message(messages.MENU_BUTTON), "help": Message(messages.HELP_BUTTON)}
+    globals_ = {
+        "menu": Message(messages.MENU_BUTTON),
+        "help": Message(messages.HELP_BUTTON),
+        "urgent": Message(messages.URGENT_BUTTON),
+    }
     if event.value in globals_:
         return translator.render(globals_[event.value])
     return f"[{event.value}]"

@@ -28,7 +28,7 @@ from dialogs.schema import (
 )
 
 PROFILE_FIELDS = frozenset({"first_name"})
-RESERVED_VALUES = frozenset({"menu", "help"})
+RESERVED_VALUES = frozenset({"menu", "help", "urgent"})
 """Button values the engine reads before any flow: an option with such an id
 would never reach its flow."""
 

@@ -4,6 +4,8 @@
 * A linked person's text and buttons are engine events, run by `bot.turn.run_turn`
   with the outputs written to the outbox in the turn's transaction.
 * `/recap` (or "récap") shows the last messages of the conversation.
+* `/urgence` opens the safety net, as the kiosk's "Aide urgente" button does;
+  someone not linked gets the emergency numbers at once.
 * Stickers, photos, voice notes, documents, locations: a short reply.
 * Edited messages and group chats: no handler, so a deliberate silence.
 
@@ -33,6 +35,7 @@ from bot.telegram.gate import claim
 from bot.telegram.render import parse_callback, plain
 from bot.turn import Inbound, run_turn
 from dialogs.answers import fold
+from dialogs.engine import URGENT
 from dialogs.events import Event, Pressed, Said, System
 from storage.database import read_session, write_transaction
 from storage.enums import Channel, Direction
@@ -64,6 +67,7 @@ class TelegramHandlers:
         router.message.register(self.start, CommandStart())
         router.message.register(self.recap, Command("recap"))
         router.message.register(self.menu, Command("menu"))
+        router.message.register(self.urgence, Command("urgence"))
         router.message.register(self.text, F.text)
         router.message.register(self.unsupported)
         router.callback_query.register(self.pressed)
@@ -102,6 +106,16 @@ class TelegramHandlers:
             await self._turn(message.bot, person_id, message.chat.id, Said("menu"), event_update)
         elif await self._once(event_update):
             await self._reply(message.bot, message.chat.id, user, None, words.HOW_TO_LINK)
+
+    async def urgence(self, message: Message, event_update: Update) -> None:
+        """`/urgence`: the safety net, the same event as the kiosk's "Aide urgente"."""
+        user = _sender(message)
+        person_id = await self._linked(user)
+        if person_id is not None:
+            urgent = Pressed(0, URGENT)  # a button of every screen: its seq is not checked
+            await self._turn(message.bot, person_id, message.chat.id, urgent, event_update)
+        elif await self._once(event_update):
+            await self._reply(message.bot, message.chat.id, user, None, words.URGENT_NUMBERS)
 
     async def text(self, message: Message, event_update: Update) -> None:
         user = _sender(message)
