@@ -71,11 +71,7 @@ class Understanding:
         tokens = {}
         hits = {}
         for language, lexicon in self.lexicons.items():
-            tokens[language] = lexicon.tokens(folded)
-            hits[language] = [
-                lexicon.hits(token.key, token.typed not in lexicon.exact)
-                for token in tokens[language]
-            ]
+            tokens[language], hits[language] = lexicon.read(folded)
         return Reading(tokens, hits)
 
     def alarm(self, reading: Reading) -> Alarm | None:

@@ -12,29 +12,30 @@ dictionary look-ups.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dialogs.understanding.text import unify
 
 Stem = Callable[[list[str]], list[str]]
 """A language's stemmer, applied to a list of folded words."""
 
+MEMO_SIZE = 20_000
+"""Typed words remembered with what they meet: a message is mostly words seen before."""
 FUZZY_FROM = 5
 """Keys shorter than this are only met exactly: short words differ by one letter
 too often ("mort" and "mot", "tuer" and "tuez")."""
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A known word met at a position of a typed text."""
 
     word: int
     exact: bool
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One typed word as a language reads it."""
 
     position: int
@@ -60,6 +61,38 @@ class Lexicon:
     near: dict[str, set[int]] = field(default_factory=dict)
     """A key with one letter removed -> the word ids it comes from."""
     key_of: dict[int, str] = field(default_factory=dict)
+    _memo: dict[str, tuple[tuple[str, str, tuple[Hit, ...]], ...]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def read(self, typed: Sequence[str]) -> tuple[list[Token], list[tuple[Hit, ...]]]:
+        """The typed words as tokens (SMS spellings written out) and what each meets.
+
+        Called once a message per language; each word's tokens and hits are
+        worked out once and remembered (bounded), so a message costs a few look-ups.
+        """
+        tokens: list[Token] = []
+        hits: list[tuple[Hit, ...]] = []
+        for position, word in enumerate(typed):
+            known = self._memo.get(word)
+            if known is None:
+                known = self._learn(word)
+            for part, key, met in known:
+                tokens.append(Token(position, part, key))
+                hits.append(met)
+        return tokens, hits
+
+    def _learn(self, word: str) -> tuple[tuple[str, str, tuple[Hit, ...]], ...]:
+        parts = self.spelling.get(word, (word,))
+        keys = [unify(stem) for stem in self.stem(list(parts))]
+        known = tuple(
+            (part, key, tuple(self.hits(key, part not in self.exact)))
+            for part, key in zip(parts, keys, strict=True)
+        )
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[word] = known
+        return known
 
     def tokens(self, typed: Iterable[str]) -> list[Token]:
         """The typed words with SMS spellings written out, and their keys."""

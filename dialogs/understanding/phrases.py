@@ -47,10 +47,16 @@ class Reading:
     """A text as each language reads it: per language, its tokens and what they hit."""
 
     tokens: Mapping[str, list[Token]]
-    hits: Mapping[str, list[list[Hit]]]
+    hits: Mapping[str, list[tuple[Hit, ...]]]
+    met: dict[str, frozenset[int]] = field(default_factory=dict, compare=False)
 
-    def words_hit(self, language: str) -> set[int]:
-        return {hit.word for hits in self.hits.get(language, ()) for hit in hits}
+    def words_hit(self, language: str) -> frozenset[int]:
+        """Every known word met somewhere in the text (worked out once)."""
+        found = self.met.get(language)
+        if found is None:
+            found = frozenset(h.word for hits in self.hits.get(language, ()) for h in hits)
+            self.met[language] = found
+        return found
 
 
 @dataclass
@@ -84,7 +90,9 @@ class PhraseSet:
         return [found[i] for i in sorted(found)]
 
 
-def _locate(phrase: Phrase, hits: Sequence[list[Hit]], tokens: Sequence[Token]) -> Found | None:
+def _locate(
+    phrase: Phrase, hits: Sequence[tuple[Hit, ...]], tokens: Sequence[Token]
+) -> Found | None:
     """The phrase's words in order in the text, each within GAP words of the last."""
     first = phrase.words[0]
     for start, at_start in enumerate(hits):

@@ -49,6 +49,8 @@ class Router:
     idf: dict[int, float] = field(default_factory=dict)
     by_word: dict[int, list[int]] = field(default_factory=dict)
     vocabulary: dict[str, set[int]] = field(default_factory=dict)
+    totals: list[float] = field(default_factory=list)
+    """Each topic's weight: the sum of its words' rarity."""
 
     def add(self, topic: Topic) -> None:
         index = len(self.topics)
@@ -65,6 +67,7 @@ class Router:
             for word in words:
                 counts[word] = counts.get(word, 0) + 1
         self.idf = {word: math.log(1 + flows / count) for word, count in counts.items()}
+        self.totals = [sum(self.idf[w] for w in topic.words) for topic in self.topics]
 
     def rank(self, reading: Reading, lexicons: Mapping[str, Lexicon]) -> list[Ranked]:
         """Every guide the text shares a word with, best first."""
@@ -81,10 +84,14 @@ class Router:
                         met[hit.word] = weight
                         typed[hit.word] = token.typed
         best: dict[str, tuple[float, Topic]] = {}
+        seen: set[int] = set()
         for word in met:
             for index in self.by_word.get(word, ()):
+                if index in seen:
+                    continue
+                seen.add(index)
                 topic = self.topics[index]
-                total = sum(self.idf[w] for w in topic.words)
+                total = self.totals[index]
                 share = sum(self.idf[w] * met.get(w, 0.0) for w in topic.words) / total
                 if share > best.get(topic.flow, (0.0, topic))[0]:
                     best[topic.flow] = (share, topic)
