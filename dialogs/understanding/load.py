@@ -142,6 +142,8 @@ class _Builder:
         for option in step.options:
             shown = {("fr", msgid) for msgid in texts_of(option.label)}
             for language, translated in (labels or {}).items():
+                if language not in self.understanding.lexicons:
+                    continue
                 shown |= {
                     (language, translated[msgid])
                     for msgid in texts_of(option.label)

@@ -116,3 +116,48 @@ def test_a_conversation_stored_in_the_first_net_resumes_where_it_was(flows: Flow
     assert talk.where == "detresse/next"
     talk.send(Pressed(talk.state.seq, "back"))
     assert talk.where == "home/menu"
+
+
+def test_a_button_s_label_typed_in_the_person_s_language_answers_the_choice() -> None:
+    labels = {"en": {"Oui": "Yes", "Non": "No"}, "ar": {"Oui": "نعم", "Non": "لا"}}
+    flows, errors = loader.load(labels=labels)
+    assert errors == []
+
+    def at_treatment() -> Talk:
+        talk = Talk(flows)
+        talk.send(System("start"))
+        talk.send(Pressed(talk.state.seq, "sante"))
+        talk.send(Pressed(talk.state.seq, "traitement"))
+        assert talk.where == "sante_traitement/has_treatment"
+        return talk
+
+    for typed, option in (("yes", "treated"), ("نعم", "treated"), ("No", "not_treated")):
+        pressed = at_treatment()
+        pressed.send(Pressed(pressed.state.seq, option))
+        said = at_treatment()
+        said.send(Said(typed))
+        assert (said.where, texts(said.out)) == (pressed.where, texts(pressed.out)), typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "chosen"),
+    [
+        ("dehors", "nothing"),
+        ("je vais dormir à la rue", "nothing"),
+        ("nulle part", "nothing"),
+        ("chez ma mère", "someone"),
+        ("au foyer", "foyer"),
+        ("f dari", "home"),
+    ],
+)
+def test_a_typed_synonym_answers_where_will_you_sleep(
+    flows: FlowSet, typed: str, chosen: str
+) -> None:
+    talk = Talk(flows)
+    talk.send(System("start"))
+    for value in ("logement", "ce_soir"):
+        talk.send(Pressed(talk.state.seq, value))
+    assert talk.where == "logement_ce_soir/where"
+    out = talk.send(Said(typed))
+    assert talk.state.answers["ce_soir_where"] == chosen
+    assert handoffs(out) == []  # an answer, not the safety net
