@@ -161,3 +161,11 @@ def test_a_typed_synonym_answers_where_will_you_sleep(
     out = talk.send(Said(typed))
     assert talk.state.answers["ce_soir_where"] == chosen
     assert handoffs(out) == []  # an answer, not the safety net
+
+
+def test_a_cry_for_help_opens_the_net_at_its_start(flows: FlowSet) -> None:
+    talk = Talk(flows)
+    talk.send(System("start"))
+    out = talk.send(Said("au secours !"))
+    assert handoffs(out) == ["detresse:urgence:home/menu"]
+    assert talk.where == "detresse/what"

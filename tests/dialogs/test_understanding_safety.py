@@ -100,3 +100,13 @@ def test_the_longest_phrase_decides_between_two_categories(flows: FlowSet) -> No
     assert category_of(flows, "je vais me tuer") == "suicide"
     assert category_of(flows, "il va me tuer") == "violence"
     assert category_of(flows, "j'ai avalé tous mes cachets pour mourir") == "overdose"
+
+
+def test_questions_for_the_guides_do_not_open_the_net_either(flows: FlowSet) -> None:
+    questions = table("guides.txt")
+    alarms = [
+        f"[{guide}] {q} -> {category_of(flows, q)}"
+        for guide, q in questions
+        if category_of(flows, q) is not None
+    ]
+    assert len(alarms) / len(questions) <= 1 / 20, "false alarms:\n" + "\n".join(alarms)
