@@ -56,9 +56,16 @@ class Services:
         self.engine.dispose()
 
 
-def load_flows() -> FlowSet:
-    """The shipped flows, checked; raises FlowLoadError listing every problem."""
-    flows, errors = loader.load()
+def load_flows(catalogs: Catalogs | None = None) -> FlowSet:
+    """The shipped flows, checked; raises FlowLoadError listing every problem.
+    With `catalogs`, a button's label typed in the person's language answers too."""
+    labels = None
+    if catalogs is not None:
+        labels = {
+            language: {m: text for m, text in translator.messages.items() if isinstance(text, str)}
+            for language, translator in catalogs.translators.items()
+        }
+    flows, errors = loader.load(labels=labels)
     errors += lint.check(flows)
     if errors:
         raise FlowLoadError(errors)
@@ -74,11 +81,12 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
     engine = make_engine(
         settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )
+    catalogs = Catalogs.load(settings.locales_dir, settings.timezone)
     return Services(
         settings=settings,
         engine=engine,
-        flows=load_flows(),
-        catalogs=Catalogs.load(settings.locales_dir, settings.timezone),
+        flows=load_flows(catalogs),
+        catalogs=catalogs,
         hasher=Hasher(settings),
         clock=clock or SystemClock(),
         directories=Directories(settings.services_dir),

@@ -35,7 +35,11 @@ T = TypeVar("T")
 
 ATTEMPTS = 3
 """How often a unit of work is run when another process got there first."""
-_GLOBAL_LABELS = {"menu": messages.MENU_BUTTON, "help": messages.HELP_BUTTON}
+_GLOBAL_LABELS = {
+    "menu": messages.MENU_BUTTON,
+    "help": messages.HELP_BUTTON,
+    "urgent": messages.URGENT_BUTTON,
+}
 
 
 @dataclass(frozen=True)

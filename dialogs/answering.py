@@ -30,7 +30,11 @@ def answer_ask(
     return following(flow, ask)
 
 
-def answer_choose(flow: Flow, state: State, choose: Choose, event: Pressed | Said) -> str | None:
+def answer_choose(
+    flow: Flow, state: State, choose: Choose, event: Pressed | Said, meant: str | None = None
+) -> str | None:
+    """The step an option leads to, chosen by its button, or typed: its label, its
+    number, its id, or `meant`, the option the typed words mean (`dialogs.understanding`)."""
     chosen = None
     if isinstance(event, Pressed):
         chosen = next((o for o in choose.options if o.id == event.value), None)
@@ -41,6 +45,8 @@ def answer_choose(flow: Flow, state: State, choose: Choose, event: Pressed | Sai
             if said in labels or said in (str(number), option.id):
                 chosen = option
                 break
+        else:
+            chosen = next((o for o in choose.options if o.id == meant), None)
     if chosen is None:
         return None
     if choose.save:

@@ -20,8 +20,8 @@ from dialogs.answering import (
 )
 from dialogs.events import Context, Event, Pressed, Said, System
 from dialogs.flowset import FlowSet
+from dialogs.outputs import Button, Choices, Handoff, Message, Output, Prompt, Question, Text
 from dialogs.outputs import Checklist as ChecklistShown
-from dialogs.outputs import Choices, Handoff, Output, Prompt, Question, Text
 from dialogs.render import message, pick, prompt_of
 from dialogs.schema import (
     END,
@@ -39,14 +39,26 @@ from dialogs.schema import (
 )
 from dialogs.state import Frame, State
 from dialogs.steps import GO_HOME, branch_target, following
+from dialogs.understanding.compiled import Category
+from dialogs.understanding.phrases import Reading
 
 MAX_AUTO_STEPS = 200
 INTERRUPTED = "__interrupted__"
-"""Set on a frame whose question the safety net interrupted (see `_safety_net`)."""
+"""Set on a frame whose question another flow interrupted (the safety net, or a
+guide opened from typed text): the id of that flow, which comes back here."""
+OFFER = "__offer__"
+"""Set on a frame while guides found for a typed sentence are offered (`_offer`)."""
+GUIDE = "guide:"
+"""Value of an offered guide's button: `guide:<flow id>`; `guide:` alone declines."""
+MAX_DEPTH = 8
+"""A guide opened from typed text on a deeper stack starts from the menu."""
 _NO_CONTEXT = Context(today=date(2000, 1, 1))
 """For reading the open prompt: the outputs of a recovery are not shown there."""
 MISSES_BEFORE_HELP = 3
-MENU, HELP = "menu", "help"
+MENU, HELP, URGENT = "menu", "help", "urgent"
+_MENU = {answers.fold(word) for word in messages.MENU_WORDS}
+_HELP = {answers.fold(word) for word in messages.HELP_WORDS}
+_URGENT = {answers.fold(word) for word in messages.URGENT_WORDS}
 
 
 def step(
@@ -67,17 +79,19 @@ def _step(flows: FlowSet, new: State, event: Event, context: Context) -> list[Ou
     out: list[Output] = [o for o in shown if not isinstance(o, Prompt)]
     if isinstance(event, System):
         _system(flows, new, event, out, context)
-    elif _is_global(event, messages.MENU_WORDS, MENU) and new.started:
+    elif _is_global(event, _MENU, MENU) and new.started:
         new.misses = 0
         _go_home_silently(flows, new)
         _run(flows, new, out, context)
-    elif _is_global(event, messages.HELP_WORDS, HELP):
+    elif _is_global(event, _HELP, HELP):
         _help(flows, new, out, context)
-    elif isinstance(event, Said) and _in_distress(flows, new, event):
-        _safety_net(flows, new, out, context)
+    elif _is_global(event, _URGENT, URGENT):
+        _safety_net(flows, new, None, out, context)
+    elif isinstance(event, Said):
+        _said(flows, new, event, moved, out, context)
     elif not new.started:
         _go_home(flows, new, out, context)
-    elif moved or (isinstance(event, Pressed) and event.seq != new.seq):
+    elif moved or event.seq != new.seq:
         # A stale button, or any answer to a question that vanished under the person.
         out += [Text(message(messages.CLOSED, new)), *_reprompt(flows, new)]
     else:
@@ -85,31 +99,138 @@ def _step(flows: FlowSet, new: State, event: Event, context: Context) -> list[Ou
     return out
 
 
-def _in_distress(flows: FlowSet, state: State, said: Said) -> bool:
-    """Words of distress, said anywhere but inside the safety net already."""
-    if messages.DISTRESS_FLOW not in flows.flows:
+def _said(
+    flows: FlowSet, state: State, said: Said, moved: bool, out: list[Output], ctx: Context
+) -> None:
+    """Typed text, read once, in this order: words of urgent distress; the answer
+    to the open question (guides on offer, a question, a choice, a checklist);
+    other distress (nowhere to sleep); the guides it speaks of; small talk."""
+    understanding = flows.understanding
+    reading = understanding.read(said.text)
+    alarm = understanding.alarm(reading) if messages.DISTRESS_FLOW in flows.flows else None
+    if alarm is not None and (alarm.category.urgent or not state.started):
+        _safety_net(flows, state, alarm.category, out, ctx)
+    elif not state.started:
+        _go_home(flows, state, out, ctx)
+    elif moved:
+        out.extend([Text(message(messages.CLOSED, state)), *_reprompt(flows, state)])
+    elif _answer(flows, state, said, ctx, out, reading, quiet=True):
+        return
+    elif alarm is not None:
+        _safety_net(flows, state, alarm.category, out, ctx)
+    else:
+        _understand(flows, state, said, reading, out)
+
+
+def _understand(
+    flows: FlowSet, state: State, said: Said, reading: Reading, out: list[Output]
+) -> None:
+    """Text that answers nothing open: guides to offer, a natural answer, or a miss."""
+    frame = state.stack[-1]
+    current = flows[frame.flow].step(frame.step)
+    if isinstance(current, Ask) and _is_an_answer(said.text):
+        _missed(flows, state, current, out)  # a yes/no, a date, a number: never a topic
+        return
+    on_stack = frozenset(f.flow for f in state.stack)
+    guides = flows.understanding.guides(reading, leave_out=on_stack)
+    if guides:
+        state.misses = 0
+        frame.locals[OFFER] = [g.flow for g in guides]
+        state.seq += 1
+        out.append(_offer_prompt(flows, state))
+        return
+    kind = flows.understanding.small_talk(reading)
+    if kind is None:
+        _missed(flows, state, current, out)
+        return
+    out.append(Text(message(messages.SMALL_TALK[kind], state)))
+    out.extend(_reprompt(flows, state, offer_help=kind == "confused"))
+
+
+def _is_an_answer(text: str) -> bool:
+    return any(
+        answers.parse(kind, text, _NO_CONTEXT.today) is not None
+        for kind in ("yesno", "date", "time", "number", "phone")
+    )
+
+
+def _offer_prompt(flows: FlowSet, state: State) -> Choices:
+    """The guides offered on the top frame, one button each, and "Non, merci"."""
+    offered = [f for f in state.stack[-1].locals.get(OFFER, []) if f in flows.flows]
+    text = messages.OFFER_ONE if len(offered) == 1 else messages.OFFER_SOME
+    buttons = tuple(Button(GUIDE + f, Message(flows[f].title)) for f in offered)
+    return Choices(
+        Message(text), (*buttons, Button(GUIDE, Message(messages.OFFER_NONE))), state.seq
+    )
+
+
+def _answer_offer(
+    flows: FlowSet,
+    state: State,
+    event: Pressed | Said,
+    reading: Reading | None,
+    out: list[Output],
+    ctx: Context,
+) -> bool:
+    """An answer to guides on offer: open one, or decline and see the question again.
+    Anything else closes the offer and is read as usual (False)."""
+    frame = state.stack[-1]
+    offered = [str(f) for f in frame.locals.pop(OFFER, [])]
+    chosen: str | None = None
+    if isinstance(event, Pressed) and event.value.startswith(GUIDE):
+        chosen = event.value.removeprefix(GUIDE)
+    elif isinstance(event, Said) and reading is not None:
+        kinds = flows.understanding.small_talk_kinds(reading)
+        if "no" in kinds:
+            chosen = ""
+        elif "yes" in kinds and len(offered) == 1:
+            chosen = offered[0]
+    if chosen is None:
         return False
-    if any(frame.flow == messages.DISTRESS_FLOW for frame in state.stack):
-        return False
-    folded = answers.fold(said.text)
-    return any(answers.fold(word) in folded for word in messages.DISTRESS_WORDS)
-
-
-def _safety_net(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> None:
-    """Open the safety net on top of whatever was going on, and tell a counsellor.
-
-    It is called like a flow: when it ends, the person is back where they were.
-    """
     state.misses = 0
-    where = f"{state.stack[-1].flow}/{state.stack[-1].step}" if state.stack else "menu"
-    out.append(Handoff(reason=f"{messages.DISTRESS_FLOW}:{where}"))
+    if chosen in offered and chosen in flows.flows:
+        _open(flows, state, flows[chosen], flows[chosen].first(), out, ctx)
+    else:
+        out.extend(_reprompt(flows, state, renew=True))
+    return True
+
+
+def _open(
+    flows: FlowSet, state: State, flow: Flow, at: str, out: list[Output], ctx: Context
+) -> None:
+    """Run `flow` from `at` above the open question, which is asked again when it ends."""
+    if len(state.stack) >= MAX_DEPTH:
+        _go_home_silently(flows, state)
+    state.stack[-1].locals[INTERRUPTED] = flow.id
+    state.stack.append(Frame(flow=flow.id, version=flow.version, step=at))
+    _run(flows, state, out, ctx)
+
+
+def _safety_net(
+    flows: FlowSet, state: State, category: Category | None, out: list[Output], ctx: Context
+) -> None:
+    """Open the safety net above whatever was going on, and tell a counsellor.
+
+    At the step of `category`, or at its start ("Aide urgente"). It is called
+    like a flow: when it ends, the person is back where they were. Opened again
+    from inside, it starts again at the new step, above the same place.
+    """
+    net = flows.get(messages.DISTRESS_FLOW)
+    if net is None:
+        _help(flows, state, out, ctx)  # no net among these flows: a counsellor, at least
+        return
+    state.misses = 0
+    opened = next((i for i, f in enumerate(state.stack) if f.flow == net.id), None)
+    if opened is not None:
+        del state.stack[opened:]
     if not state.stack:
         _go_home_silently(flows, state)
-    net = flows[messages.DISTRESS_FLOW]
-    # The frame below waits on its question: it is asked again when the net ends.
-    state.stack[-1].locals[INTERRUPTED] = True
-    state.stack.append(Frame(flow=net.id, version=net.version, step=net.first()))
-    _run(flows, state, out, ctx)
+    below = state.stack[-1]
+    below.locals.pop(OFFER, None)
+    kind = category.id if category is not None else URGENT
+    out.append(Handoff(reason=f"{net.id}:{kind}:{below.flow}/{below.step}"))
+    at = category.step if category is not None and net.step(category.step) else net.first()
+    _open(flows, state, net, at, out, ctx)
 
 
 def current_prompt(flows: FlowSet, state: State) -> Prompt | None:
@@ -149,9 +270,11 @@ def _recover(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> b
             break
         here = flow.step(frame.step)
         above = state.stack[index + 1] if index + 1 < len(state.stack) else None
+        interrupted = frame.locals.get(INTERRUPTED)
         calls_above = above is not None and (
             (isinstance(here, Call) and here.call == above.flow)
-            or (frame.locals.get(INTERRUPTED) is True and above.flow == messages.DISTRESS_FLOW)
+            or interrupted == above.flow
+            or (interrupted is True and above.flow == messages.DISTRESS_FLOW)  # version 1 states
         )
         if (here is None and frame.step != END) or (above is not None and not calls_above):
             del state.stack[index + 1 :]
@@ -190,6 +313,7 @@ def _system(flows: FlowSet, state: State, event: System, out: list[Output], ctx:
 
 
 def _is_global(event: Event, words: set[str], value: str) -> bool:
+    """A button every screen shows, or its word typed alone (compared folded)."""
     if isinstance(event, Pressed):
         return event.value == value
     return isinstance(event, Said) and answers.fold(event.text) in words
@@ -219,30 +343,56 @@ def _help(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> None
 
 
 def _answer(
-    flows: FlowSet, state: State, event: Pressed | Said, ctx: Context, out: list[Output]
-) -> None:
+    flows: FlowSet,
+    state: State,
+    event: Pressed | Said,
+    ctx: Context,
+    out: list[Output],
+    reading: Reading | None = None,
+    quiet: bool = False,
+) -> bool:
+    """Answer the open step. A miss is said, unless `quiet`: then nothing changes
+    and False is returned, so that typed text may be read otherwise."""
     frame = state.stack[-1]
+    if OFFER in frame.locals and _answer_offer(flows, state, event, reading, out, ctx):
+        return True
     flow = flows[frame.flow]
     current = flow.step(frame.step)
     target: str | None = None
     if isinstance(current, Ask):
         target = answer_ask(flow, state, current, event, ctx)
+        if target is None and reading is not None and current.expect == "yesno":
+            target = _yes_or_no(flows, flow, state, current, reading)
     elif isinstance(current, Choose):
-        target = answer_choose(flow, state, current, event)
+        meant = None
+        if reading is not None:
+            meant = flows.understanding.option(flow.id, current.id, reading)
+        target = answer_choose(flow, state, current, event, meant)
     elif isinstance(current, Checklist):
         verdict = answer_checklist(flow, state, current, event)
         if verdict == TICKED:
             state.misses = 0
             state.seq += 1
             out.append(prompt_of(state, current))
-            return
+            return True
         target = verdict
     if target is None or current is None:
-        _missed(flows, state, current, out)
-        return
+        if not quiet:
+            _missed(flows, state, current, out)
+        return not quiet
     state.misses = 0
     frame.step, frame.locals = target, {}
     _run(flows, state, out, ctx)
+    return True
+
+
+def _yes_or_no(flows: FlowSet, flow: Flow, state: State, ask: Ask, reading: Reading) -> str | None:
+    """A yes or a no said in more words ("oui merci", "non, pas encore")."""
+    kinds = set(flows.understanding.small_talk_kinds(reading)) & {"yes", "no"}
+    if len(kinds) != 1:
+        return None
+    state.answers[ask.save] = kinds == {"yes"}
+    return following(flow, ask)
 
 
 def _missed(flows: FlowSet, state: State, current: Step | None, out: list[Output]) -> None:
@@ -257,13 +407,21 @@ def _missed(flows: FlowSet, state: State, current: Step | None, out: list[Output
     out.extend(_reprompt(flows, state))
 
 
-def _reprompt(flows: FlowSet, state: State) -> list[Prompt]:
+def _reprompt(
+    flows: FlowSet, state: State, offer_help: bool = False, renew: bool = False
+) -> list[Prompt]:
+    """The open prompt again (`renew`: as a new one, so that older buttons are closed)."""
     if not state.stack:
         return []
+    if renew:
+        state.seq += 1
+    if OFFER in state.stack[-1].locals:
+        return [_offer_prompt(flows, state)]
     current = flows[state.stack[-1].flow].step(state.stack[-1].step)
     if not isinstance(current, Ask | Choose | Checklist):
         return []
-    return [prompt_of(state, current, offer_help=state.misses >= MISSES_BEFORE_HELP)]
+    offer_help = offer_help or state.misses >= MISSES_BEFORE_HELP
+    return [prompt_of(state, current, offer_help=offer_help)]
 
 
 def _run(flows: FlowSet, state: State, out: list[Output], ctx: Context) -> None:
@@ -315,7 +473,7 @@ def _return(flows: FlowSet, state: State) -> None:
         return
     caller = state.stack[-1]
     if caller.locals.pop(INTERRUPTED, False):
-        return  # back on the question the safety net interrupted
+        return  # back on the question the safety net (or a guide) interrupted
     flow = flows[caller.flow]
     call = flow.step(caller.step)
     caller.step = following(flow, call) if call is not None else flow.recovery

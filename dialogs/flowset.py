@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dialogs.schema import Call, Do, Flow
+from dialogs.understanding.compiled import Understanding
 
 HOME = "home"
 
@@ -23,6 +24,8 @@ class FlowSet:
     """Flows by id. The `home` flow is the bottom of every conversation."""
 
     flows: Mapping[str, Flow]
+    understanding: Understanding = field(default_factory=Understanding, compare=False)
+    """What typed text means: distress, guides, typed answers (built by the loader)."""
 
     def __getitem__(self, flow_id: str) -> Flow:
         return self.flows[flow_id]

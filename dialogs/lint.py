@@ -26,9 +26,10 @@ from dialogs.schema import (
     Step,
     texts_of,
 )
+from dialogs.understanding import lint as understanding_lint
 
 PROFILE_FIELDS = frozenset({"first_name"})
-RESERVED_VALUES = frozenset({"menu", "help"})
+RESERVED_VALUES = frozenset({"menu", "help", "urgent"})
 """Button values the engine reads before any flow: an option with such an id
 would never reach its flow."""
 
@@ -39,6 +40,7 @@ def check(flows: FlowSet, catalogs: Mapping[str, Set[str]] | None = None) -> lis
     if HOME not in flows.flows:
         errors.append(FlowError("dialogs/flows", 0, "there is no 'home' flow (the main menu)"))
     saved = {key for flow in flows.flows.values() for key in _saved_keys(flow)}
+    errors.extend(understanding_lint.check(flows))
     for flow in flows.flows.values():
         errors.extend(_check_flow(flow, flows, saved | PROFILE_FIELDS))
         for language, msgids in sorted((catalogs or {}).items()):

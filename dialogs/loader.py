@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
 
 from dialogs.flowset import FlowSet
 from dialogs.schema import Flow, kind_of
+
+if TYPE_CHECKING:
+    from dialogs.understanding.load import Labels
 
 FLOWS_DIR = Path(__file__).parent / "flows"
 _LINE = "__line__"
@@ -55,6 +58,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+LineLoader = _LineLoader
+"""For the other data files of `dialogs/` (`dialogs/understanding/load.py`)."""
 # YAML 1.1 reads `no`, `yes`, `on`, `off` as booleans: option ids like `no` must stay text.
 _LineLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
@@ -155,8 +160,16 @@ def _explain(path: str, raw: dict[str, Any], issue: Any) -> FlowError:
     return FlowError(path, line, f"{subject}: {message}" if subject else message)
 
 
-def load(paths: Iterable[Path] | None = None) -> tuple[FlowSet, list[FlowError]]:
-    """Every flow in `paths` (default: the shipped flows) and the load errors."""
+def load(
+    paths: Iterable[Path] | None = None, labels: Labels | None = None
+) -> tuple[FlowSet, list[FlowError]]:
+    """Every flow in `paths` (default: the shipped flows), with what typed text
+    means to them (`dialogs/understanding`), and the load errors. `labels` are the
+    translations of the option labels, so that a person may type what a button
+    says in their language."""
+    # Imported here: the understanding's own loader reads files with `LineLoader`.
+    from dialogs.understanding.load import compile_understanding
+
     files = sorted(FLOWS_DIR.glob("*.yaml")) if paths is None else list(paths)
     flows: dict[str, Flow] = {}
     errors: list[FlowError] = []
@@ -172,4 +185,5 @@ def load(paths: Iterable[Path] | None = None) -> tuple[FlowSet, list[FlowError]]
             )
             continue
         flows[flow.id] = flow
-    return FlowSet(flows), errors
+    understanding, problems = compile_understanding(flows, labels)
+    return FlowSet(flows, understanding), errors + problems

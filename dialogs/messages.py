@@ -22,6 +22,7 @@ OFFER_HELP = N_(
 )
 HELP_BUTTON = N_("Parler à un conseiller")
 MENU_BUTTON = N_("Menu")
+URGENT_BUTTON = N_("Aide urgente")
 HANDOFF_SENT = N_("C'est noté. Un conseiller va lire votre message et vous répondre.")
 CHECKLIST_DONE = N_("C'est fait")
 YES = N_("Oui")
@@ -63,6 +64,8 @@ DOMAINS: dict[str, str] = {
 
 MENU_WORDS = {"menu", "accueil", "home", "retour", "قائمة", "meniu"}
 HELP_WORDS = {"aide", "help", "conseiller", "cpip", "مساعدة", "ajutor"}
+URGENT_WORDS = {"urgence", "urgent", "aide urgente", "sos", "emergency", "urgență", "طوارئ"}
+"""Typed alone, these open the safety net like the "Aide urgente" button."""
 DONE_WORDS = {"fini", "c'est fait", "cest fait", "termine", "done", "ok", "gata"}
 
 NO_SERVICE = N_(
@@ -80,19 +83,24 @@ CV_FIELDS: dict[str, str] = {
 }
 """The answers a CV is made of, in the order of the page."""
 
-DISTRESS_WORDS = (
-    "suicide",
-    "me suicider",
-    "me tuer",
-    "mourir",
-    "en finir",
-    "plus envie de vivre",
-    "je veux mourir",
-    "detresse",
-    "kill myself",
-    "suicid",
-    "انتحار",
-    "sinucid",
-)
-"""Words that open the safety net at once, wherever the person is (folded text)."""
 DISTRESS_FLOW = "detresse"
+"""The safety net: opened by "Aide urgente" and by words of distress
+(`dialogs/phrases/safety/*.yaml`), wherever the person is."""
+
+OFFER_ONE = N_("Je vous propose ce guide :")
+OFFER_SOME = N_("Ces guides peuvent vous aider. Lequel voulez-vous ouvrir ?")
+OFFER_NONE = N_("Non, merci")
+"""The guides found for a typed sentence, offered as buttons (see `engine._offer`)."""
+
+SMALL_TALK: dict[str, str] = {
+    "confused": N_(
+        "Ce n'est pas grave. Prenez votre temps. Un conseiller peut aussi vous aider : "
+        "appuyez sur « Parler à un conseiller »."
+    ),
+    "thanks": N_("Avec plaisir."),
+    "greeting": N_("Bonjour {first_name}. Je suis là pour vous aider."),
+    "yes": N_("D'accord. Appuyez sur un bouton, ou écrivez ce que vous cherchez."),
+    "no": N_("D'accord. Appuyez sur un bouton, ou écrivez ce que vous cherchez."),
+}
+"""Ordinary words that are neither an answer nor a topic, and what Fil rouge
+answers before asking its question again (`dialogs/phrases/smalltalk.yaml`)."""

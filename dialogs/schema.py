@@ -19,6 +19,10 @@ END = "end"
 
 Domain = Literal["sante", "logement", "papiers", "emploi", "justice"]
 AnswerKind = Literal["yesno", "date", "time", "number", "phone", "text"]
+Language = Literal["fr", "ar", "en", "ro"]
+"""The languages a person may type in; free text is read in all of them at once."""
+Phrases = dict[Language, list[str]]
+"""Short phrases per language, as people type them (see docs/understanding.md)."""
 Scalar = str | int | float | bool | None
 
 
@@ -173,6 +177,10 @@ class Flow(_Strict):
     start: str | None = None
     recovery: str
     steps: Annotated[list[Step], Field(min_length=1)]
+    topics: Phrases = Field(default_factory=dict)
+    """What this guide answers, as people would type it: typed text finds it by them."""
+    synonyms: dict[str, dict[str, Phrases]] = Field(default_factory=dict)
+    """Step id -> option id -> other ways to type that option ("dehors", "à la rue")."""
     path: str = ""
     """File the flow was loaded from, for error messages."""
     _index: dict[str, Step] = PrivateAttr(default_factory=dict)

@@ -1,5 +1,5 @@
 """The `filrouge` command: serve, db upgrade, person add / link-code / release, flows check /
-doc, services import."""
+doc, services import, understand."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from bot.cli.flows import flows_check, flows_doc, services_import
 from bot.cli.people import person_add, person_link_code, person_release
+from bot.cli.understand import understand
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -87,6 +88,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     doc.add_argument("paths", nargs="*", type=Path, help="flow files (default: shipped)")
     doc.set_defaults(handler=flows_doc)
+
+    said = commands.add_parser(
+        "understand", help="what a typed text would trigger (safety net, guides), and why"
+    )
+    said.add_argument("text", metavar="TEXT")
+    said.add_argument(
+        "--language",
+        default="fr",
+        choices=["fr", "ar", "en", "ro"],
+        help="language of the titles shown (every language is always read)",
+    )
+    said.add_argument("--json", action="store_true", help="one JSON object: safety, flows")
+    said.set_defaults(handler=understand)
 
     services = commands.add_parser("services", help="local services of a facility")
     services_commands = services.add_subparsers(required=True)

@@ -3,6 +3,8 @@
 * `/start CODE` links this account; `/start` alone explains how, or goes on.
 * A linked person's text and buttons are turns of the conversation.
 * `/recap` (or "récap") shows the last messages; `/menu` goes home.
+* `/urgence` opens the safety net, as the kiosk's "Aide urgente" button does;
+  someone not linked gets the emergency numbers at once.
 * Stickers, photos, voice notes, documents, locations: a short answer.
 * Edited messages and group chats: no handler, so a deliberate silence.
 
@@ -47,6 +49,8 @@ class TelegramHandlers:
         router.message.register(self.start, CommandStart())
         router.message.register(self.recap, Command("recap"))
         router.message.register(self.menu, Command("menu"))
+        router.message.register(self.urgence, Command("urgence"))
+        router.message.register(self.urgence, Command("urgence"))
         router.message.register(self.text, F.text)
         router.message.register(self.unsupported)
         router.callback_query.register(self.pressed)
@@ -67,6 +71,11 @@ class TelegramHandlers:
 
     async def menu(self, message: Message, event_update: Update) -> None:
         work = partial(self.units.menu, who=_from(message), update_id=event_update.update_id)
+        await self._run(event_update, work)
+
+    async def urgence(self, message: Message, event_update: Update) -> None:
+        """`/urgence`: the safety net, the same event as the kiosk's "Aide urgente"."""
+        work = partial(self.units.urgent, who=_from(message), update_id=event_update.update_id)
         await self._run(event_update, work)
 
     async def text(self, message: Message, event_update: Update) -> None:

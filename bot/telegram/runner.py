@@ -279,6 +279,7 @@ class TelegramChannel:
         for language in LANGUAGES:
             translator = self.services.catalogs.get(language)
             commands = [
+                BotCommand(command="urgence", description=translator.gettext(words.URGENT_COMMAND)),
                 BotCommand(command="menu", description=translator.gettext(words.MENU_COMMAND)),
                 BotCommand(command="recap", description=translator.gettext(words.RECAP_COMMAND)),
             ]

@@ -23,6 +23,7 @@ from bot.telegram.render import parse_callback, plain
 from bot.turn import Inbound, retrying, take_turn
 from bot.tx import Tx
 from dialogs.answers import fold
+from dialogs.engine import URGENT
 from dialogs.events import Event, Pressed, Said, System
 from storage.enums import Channel, Direction
 from storage.inbox import claim_update
@@ -92,6 +93,14 @@ class Units:
     def menu(self, tx: Tx, who: From, update_id: int) -> list[Queued]:
         """`/menu`, from the command list Telegram shows: the same as typing "menu"."""
         return self.said(tx, who, "menu", update_id)
+
+    def urgent(self, tx: Tx, who: From, update_id: int) -> list[Queued]:
+        """`/urgence`: the safety net; for someone not linked, the emergency numbers."""
+        person_id = self._person(tx, who)
+        if person_id is None:
+            return self._answer(tx, who, words.URGENT_NUMBERS)
+        urgent = Pressed(0, URGENT)  # a button of every screen: its seq is not checked
+        return self._turn(tx, who, person_id, urgent, f"tg:{update_id}")
 
     def recap(self, tx: Tx, who: From) -> list[Queued]:
         """`/recap`: the last messages of the conversation, whichever channel they came by."""

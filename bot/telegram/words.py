@@ -31,4 +31,11 @@ RECAP_YOU = N_("Vous")
 RECAP_US = N_("Fil rouge")
 MENU_COMMAND = N_("Revenir au menu")
 RECAP_COMMAND = N_("Voir mes derniers messages")
+URGENT_COMMAND = N_("Aide urgente : qui appeler tout de suite")
+URGENT_NUMBERS = N_(
+    "Si c'est urgent, appelez le 112. Pour les soins, le 15. Si vous pensez au suicide, "
+    "le 3114. Pour dormir ce soir, le 115. Si vous ne pouvez pas parler, un SMS au 114. "
+    "Ces appels sont gratuits, jour et nuit."
+)
+"""`/urgence` from a phone not linked yet: no conversation, the numbers at once."""
 RECAP_WORDS = {"recap"}  # compared folded: "Récap", "récap" and "RECAP" all match

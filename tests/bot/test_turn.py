@@ -107,7 +107,7 @@ def test_twenty_simultaneous_posts_give_one_consistent_transcript(services: Serv
     def press(index: int) -> None:
         try:
             barrier.wait()
-            turn(services, Said("n'importe quoi"), f"m-{index}")
+            turn(services, Said("blablabla"), f"m-{index}")
         except BaseException as error:
             errors.append(error)
 

@@ -13,7 +13,7 @@ in French (the msgids filled with their parameters)::
 What the person does (`>`):
     `[start]`, `[resume]`, `[released]`, `[linked]`, `[reminder_due]`  a system event
     `[Label]`            presses the button of that French label on the open question
-                         (`[Menu]` is the menu button that every screen shows)
+                         (`[Menu]` and `[Aide urgente]` are on every screen)
     `[Label] (ancien)`   presses that button on an older question, already closed
     anything else        typed text
 
@@ -68,7 +68,8 @@ DEFAULT_TODAY = date(2026, 5, 4)
 SYSTEM_EVENTS: tuple[SystemName, ...] = get_args(SystemName)
 OLD = "(ancien)"
 MENU_BUTTON = Button("menu", Message(messages.MENU_BUTTON))
-"""The button every channel shows beside the conversation."""
+URGENT_BUTTON = Button("urgent", Message(messages.URGENT_BUTTON))
+"""The buttons every channel shows beside the conversation."""
 _BUTTON = re.compile(r"^\[(?P<label>[^\]]+)\](?:\s+(?P<old>\(ancien\)))?$")
 
 
@@ -215,7 +216,7 @@ def _event(script: Script, turn: Turn, flows: FlowSet, state: State, shown: list
 
 
 def _on_screen(prompt: Prompt | None) -> tuple[Button, ...]:
-    return (*(pressable(prompt) if prompt else ()), MENU_BUTTON)
+    return (*(pressable(prompt) if prompt else ()), MENU_BUTTON, URGENT_BUTTON)
 
 
 def text_of(message: Message) -> str:
@@ -274,4 +275,4 @@ def traced_flows(flows: FlowSet, visited: set[tuple[str, str]]) -> FlowSet:
         copy = _TracedFlow.model_construct(_fields_set=flow.model_fields_set, **fields)
         copy._visited = visited
         copies[flow_id] = copy
-    return FlowSet(copies)
+    return FlowSet(copies, flows.understanding)

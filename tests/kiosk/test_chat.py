@@ -21,7 +21,9 @@ def test_pressing_a_button_answers_and_redirects_back_to_the_chat(
     logged_in: Kiosk, services: Services
 ) -> None:
     page = logged_in.chat()
-    choice, label = next((v, label) for v, label in page.buttons().items() if v != "menu")
+    choice, label = next(
+        (v, label) for v, label in page.buttons().items() if v not in ("menu", "urgent")
+    )
     response = logged_in.press(choice, page)
     assert response.status_code == 303
     assert response.headers["location"] == "/kiosk/chat#last"
@@ -70,7 +72,7 @@ def test_double_post_with_the_same_message_id_gets_one_answer(
     logged_in: Kiosk, services: Services
 ) -> None:
     page = logged_in.chat()
-    choice = next(v for v in page.buttons() if v != "menu")
+    choice = next(v for v in page.buttons() if v not in ("menu", "urgent"))
     before = len(transcript(services))
     first = logged_in.press(choice, page)
     second = logged_in.press(choice, page)  # a double tap, or the form posted again
@@ -84,7 +86,7 @@ def test_button_from_an_old_page_says_the_question_is_closed(
 ) -> None:
     old = logged_in.chat()  # two tabs on the same question, each with its own message id
     other = logged_in.chat()
-    choice = next(v for v in old.buttons() if v not in ("menu", "plan"))
+    choice = next(v for v in old.buttons() if v not in ("menu", "urgent", "plan"))
     logged_in.press(choice, other)
     assert logged_in.press(choice, old).status_code == 303
     assert "Cette question est fermée" in transcript(services)[-2].text
@@ -132,7 +134,7 @@ def test_malformed_message_id_gets_a_friendly_400(logged_in: Kiosk) -> None:
 
 def test_menu_button_goes_home(logged_in: Kiosk) -> None:
     home = set(logged_in.chat().buttons())
-    first = next(v for v in home if v not in ("menu", "plan", "counsellor"))
+    first = next(v for v in home if v not in ("menu", "urgent", "plan", "counsellor"))
     logged_in.press(first)
     logged_in.press("menu")
     assert set(logged_in.chat().buttons()) == home
@@ -142,3 +144,15 @@ def test_person_reads_the_chat_in_their_language(kiosk: Kiosk) -> None:
     kiosk.login(code="DEMO02", pin="5678")
     page = kiosk.chat()
     assert '<html lang="ar" dir="rtl">' in page.text
+
+
+def test_aide_urgente_is_on_every_chat_page_and_opens_the_net(
+    logged_in: Kiosk, services: Services
+) -> None:
+    page = logged_in.chat()
+    assert page.buttons()["urgent"] == "Aide urgente"
+    assert logged_in.press("urgent", page).status_code == 303
+    shown = [e.text for e in transcript(services)]
+    assert "Aide urgente" in shown  # what the person pressed, in the transcript
+    assert any("Que se passe-t-il ?" in text for text in shown)
+    assert "urgent" in logged_in.chat().buttons()  # still there inside the net

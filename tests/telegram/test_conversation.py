@@ -136,7 +136,11 @@ async def test_telegram_lists_the_menu_and_recap_commands_in_every_language(
     }
     assert set(by_language) == {None, "ar", "en", "ro"}  # French is the default
     french = {c["command"]: c["description"] for c in by_language[None]}
-    assert french == {"menu": "Revenir au menu", "recap": "Voir mes derniers messages"}
+    assert french == {
+        "urgence": "Aide urgente : qui appeler tout de suite",
+        "menu": "Revenir au menu",
+        "recap": "Voir mes derniers messages",
+    }
     english = {c["command"]: c["description"] for c in by_language["en"]}
     assert english["menu"] != french["menu"]
 
