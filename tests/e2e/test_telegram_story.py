@@ -76,7 +76,8 @@ async def test_from_the_kiosk_to_the_phone_without_starting_over(
     await phone.wait_replies(3)
     phone.press("C'est fait")
     texts = await phone.wait_replies(4)
-    assert "L'accueil de la CPAM peut vous aider" in texts[-1]  # outside: not the CPIP
+    # The outside wording: the CPAM, not the CPIP.
+    assert "L'accueil de la CPAM, la caisse d'Assurance maladie, peut vous aider" in texts[-1]
     phone.send("non")
     texts = await phone.wait_replies(5)
     assert "J'ai coché cette étape dans « Mon plan »." in texts[-1]
