@@ -7,7 +7,7 @@ again and again, closed loop (the next update goes only once the double
 accepted the bot's reply to the previous one):
 
     home "Santé" → "La complémentaire santé solidaire" → types "non" (a mutuelle?)
-    → "Oui, on continue" → "C'est fait" (the papers) → "Non" (a counsellor?) → home
+    → "Non, on continue" → "C'est fait" (the papers) → "Non" (a counsellor?) → home
 
 (When the guide ends on the Santé menu, "Retour au menu" is one turn more.) The
 "walks" column counts walks finished; turns/s counts every turn.

@@ -30,11 +30,11 @@ from tests.telegram.phone import Phone
 
 pytestmark = pytest.mark.e2e
 
-UNDERSTOOD = "Avez-vous compris ?"
+UNDERSTOOD = "Voulez-vous que je répète ?"
 
 
 def walk_the_kiosk(base_url: str) -> None:
-    """Log in, open Santé, then the CSS flow, answer "no cover": on "Avez-vous compris ?"."""
+    """Log in, open Santé, then the CSS flow, answer "no cover": on "Voulez-vous que je répète ?"."""
     with httpx.Client(base_url=base_url) as http:
         kiosk = Kiosk(http)  # type: ignore[arg-type]  # the same calls as a TestClient
         assert kiosk.login().status_code == 303
@@ -69,14 +69,15 @@ async def test_from_the_kiosk_to_the_phone_without_starting_over(
     assert "Mon plan" in greeting
     assert greeting.endswith(UNDERSTOOD)  # the very step left at the kiosk
 
-    phone.press("Oui, on continue")
+    phone.press("Non, on continue")
     texts = await phone.wait_replies(2)
     assert "Vous pouvez la demander maintenant." in texts[-1]  # the outside wording
     phone.press("☐ Votre numéro de Sécurité sociale (carte Vitale ou attestation)")
     await phone.wait_replies(3)
     phone.press("C'est fait")
     texts = await phone.wait_replies(4)
-    assert "L'accueil de la CPAM peut vous aider" in texts[-1]  # outside: not the CPIP
+    # The outside wording: the CPAM, not the CPIP.
+    assert "L'accueil de la CPAM, la caisse d'Assurance maladie, peut vous aider" in texts[-1]
     phone.send("non")
     texts = await phone.wait_replies(5)
     assert "J'ai coché cette étape dans « Mon plan »." in texts[-1]
@@ -94,7 +95,7 @@ async def test_from_the_kiosk_to_the_phone_without_starting_over(
     ]
     assert telegram_said == [
         "",  # the link itself (System "linked")
-        "Oui, on continue",
+        "Non, on continue",
         "Votre numéro de Sécurité sociale (carte Vitale ou attestation)",
         "C'est fait",
         "non",

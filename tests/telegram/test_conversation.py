@@ -23,7 +23,7 @@ from tests.telegram.phone import Phone
 pytestmark = pytest.mark.usefixtures("telegram")
 
 _kiosk_ids = itertools.count(1)
-UNDERSTOOD = "Avez-vous compris ?"
+UNDERSTOOD = "Voulez-vous que je répète ?"
 
 
 def at_the_kiosk(services: Services, event: Event) -> TurnResult:
@@ -32,7 +32,7 @@ def at_the_kiosk(services: Services, event: Event) -> TurnResult:
 
 
 def walk_to_understood(services: Services) -> int:
-    """At the kiosk: home, Santé, the CSS flow, "no cover": on "Avez-vous compris ?"."""
+    """At the kiosk: home, Santé, the CSS flow, "no cover": on "Voulez-vous que je répète ?"."""
     result = at_the_kiosk(services, System("start"))
     for value in ("sante", "css"):
         result = at_the_kiosk(services, Pressed(result.state.seq, value))
@@ -69,7 +69,7 @@ async def test_after_linking_the_person_finds_the_step_left_at_the_kiosk(
     greeting = await linked(tg_services, phone)
     assert greeting.startswith("Bonjour Démo. Votre téléphone est relié.")
     assert greeting.endswith(UNDERSTOOD)
-    assert phone.buttons() == ["Oui, on continue", "Répétez, s'il vous plaît"]
+    assert phone.buttons() == ["Non, on continue", "Oui, répétez"]
     keyboard = phone.replies()[-1]["reply_markup"]["inline_keyboard"]
     assert all(len(row) == 1 for row in keyboard)  # one big button a row
     assert keyboard[0][0]["callback_data"] == f"v1:{seq}:go_on"
@@ -82,7 +82,7 @@ async def test_the_css_flow_is_finished_with_buttons_on_telegram(
     walk_to_understood(tg_services)
     await linked(tg_services, phone)
 
-    phone.press("Oui, on continue")
+    phone.press("Non, on continue")
     texts = await phone.wait_replies(2)
     assert "Touchez ceux que vous avez déjà" in texts[-1]
     assert phone.buttons()[0] == "☐ Une pièce d'identité ou un titre de séjour"
@@ -111,7 +111,7 @@ async def test_the_css_flow_is_finished_with_buttons_on_telegram(
 async def test_typed_answers_work_as_at_the_kiosk(tg_services: Services, phone: Phone) -> None:
     walk_to_understood(tg_services)
     await linked(tg_services, phone)
-    phone.send("oui, on continue")
+    phone.send("non, on continue")
     texts = await phone.wait_replies(2)
     assert "Touchez ceux que vous avez déjà" in texts[-1]
 
@@ -151,7 +151,7 @@ async def test_an_old_button_is_answered_this_question_is_closed(
     walk_to_understood(tg_services)
     await linked(tg_services, phone)
     old = phone.replies()[-1]
-    phone.press("Oui, on continue")
+    phone.press("Non, on continue")
     await phone.wait_replies(2)
     seq = seq_of(tg_services)
     phone.press_data(old["reply_markup"]["inline_keyboard"][1][0]["callback_data"], old)
@@ -181,7 +181,7 @@ async def test_every_button_press_is_answered_to_telegram(
 ) -> None:
     walk_to_understood(tg_services)
     await linked(tg_services, phone)
-    phone.press("Oui, on continue")
+    phone.press("Non, on continue")
     await phone.wait_replies(2)
     assert len(botapi.called("answerCallbackQuery")) == 1
 
@@ -191,14 +191,14 @@ async def test_a_double_tap_on_one_button_gives_one_answer(
 ) -> None:
     walk_to_understood(tg_services)
     await linked(tg_services, phone)
-    phone.press("Oui, on continue")
-    phone.press("Oui, on continue")
+    phone.press("Non, on continue")
+    phone.press("Non, on continue")
     await phone.wait_replies(2)
     await botapi.wait_for(lambda: len(botapi.called("answerCallbackQuery")) == 2)
     await tg_quiet(botapi)
     assert len(phone.replies()) == 2
     pressed = [e for e in transcript(tg_services) if e.payload.get("event") == "pressed"]
-    assert [e.text for e in pressed if e.channel == Channel.TELEGRAM] == ["Oui, on continue"]
+    assert [e.text for e in pressed if e.channel == Channel.TELEGRAM] == ["Non, on continue"]
 
 
 async def test_a_replayed_update_is_answered_once(
@@ -206,7 +206,7 @@ async def test_a_replayed_update_is_answered_once(
 ) -> None:
     walk_to_understood(tg_services)
     await linked(tg_services, phone)
-    update_id = phone.send("oui, on continue")
+    update_id = phone.send("non, on continue")
     await phone.wait_replies(2)
     botapi.replay(update_id)
     await botapi.wait_for(lambda: _delivered_twice(botapi, update_id))
