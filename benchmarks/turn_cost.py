@@ -241,76 +241,54 @@ def next_update(user: int, step: int, reply: dict[str, Any], n: int) -> dict[str
 
 
 class TelegramUnderTest:
-    """The Telegram channel as `filrouge serve` wires it, on an instant Bot API session."""
+    """The Telegram channel as `filrouge serve` builds it, on an instant Bot API session:
+    each batch goes into the inbox, then through aiogram to our handlers."""
 
     def __init__(self, database: Path) -> None:
-        from aiogram import Bot, Dispatcher
+        from aiogram import Bot
         from pydantic import SecretStr
 
-        from bot.services import build
+        from bot.app import compose
         from bot.settings import Settings
-        from bot.telegram.gate import UpdateGate
-        from bot.telegram.handlers import TelegramHandlers
         from bot.telegram.pacer import Unpaced
-        from bot.telegram.sender import OutboxSender
+        from bot.telegram.runner import TelegramChannel
 
         settings = Settings(
             database_url=f"sqlite:///{database}", telegram_token=SecretStr("123456:BENCH")
         )
-        self.services = build(settings)
+        self.services = compose(settings)
+        self.channel = TelegramChannel(self.services, pacer=Unpaced())
         self.session = instant_session()
         self.bot = Bot("123456:BENCH", session=self.session)
-        self.sender = OutboxSender(self.services, self.bot, pacer=Unpaced(), poll_interval=1.0)
-        self.dispatcher = Dispatcher()
-        self.dispatcher.update.outer_middleware(UpdateGate(self.services))
-        handlers = TelegramHandlers(self.services, self.sender.wake)
-        self.dispatcher.include_router(handlers.router())
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self.sender.run())
+        self.channel.bot = self.channel.sender.bot = self.bot
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
         await self.bot.session.close()
         self.services.close()
 
-    def instrument(self, split: Split) -> None:
-        instrument_core(split)
-
     async def exchange(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Feed updates of different users; return each one's last reply, once recorded."""
+        """Take in updates of different users; return each one's last reply, once recorded."""
         from aiogram.types import Update
 
         before = len(self.session.sent)
         parsed = [Update.model_validate(u, context={"bot": self.bot}) for u in updates]
-        await asyncio.gather(*(self.dispatcher.feed_update(self.bot, u) for u in parsed))
-        deadline = time.monotonic() + 30
-        chats = {
-            int(u.get("message", u.get("callback_query", {})).get("from", {})["id"])
-            for u in updates
-        }
-        while {int(s["chat_id"]) for s in self.session.sent[before:]} < chats:
-            self.session.more.clear()
-            await asyncio.wait_for(self.session.more.wait(), max(0.1, deadline - time.monotonic()))
-        if self.sender._marking is not None:  # what Telegram accepted is recorded
-            await self.sender._marking
+        await self.channel.take_in(parsed)
+        await self.channel.settled()
         last: dict[int, dict[str, Any]] = {}
         for number, params in enumerate(self.session.sent[before:], start=before + 1):
             last[int(params["chat_id"])] = {**params, "message_id": number}
-        return [
-            last[int(u.get("message", u.get("callback_query", {})).get("from", {})["id"])]
-            for u in updates
-        ]
+        return [last[_user_of(u)] for u in updates]
+
+
+def _user_of(update: dict[str, Any]) -> int:
+    part = update.get("message") or update.get("callback_query") or {}
+    return int(part["from"]["id"])
 
 
 async def telegram_filrouge(database: Path, users: list[int], turns: int) -> dict[str, float]:
     under_test = TelegramUnderTest(database)
-    await under_test.start()
     split = Split()
-    under_test.instrument(split)
+    instrument_core(split)
     ids = itertools.count(1)
     replies = dict(
         zip(
@@ -459,8 +437,7 @@ def choose(html: str) -> dict[str, str]:
 
 async def kiosk_filrouge(database: Path, codes: list[str], turns: int) -> dict[str, float]:
     import bot.kiosk.pages as pages
-    from bot.app import create_app
-    from bot.services import build
+    from bot.app import compose, create_app
     from bot.settings import Settings
 
     settings = Settings(
@@ -469,7 +446,7 @@ async def kiosk_filrouge(database: Path, codes: list[str], turns: int) -> dict[s
         argon2_memory_kib=64,
         kiosk_idle_seconds=3600,
     )
-    services = build(settings)
+    services = compose(settings)
     split = Split()
     import bot.kiosk.routes  # noqa: F401 - loaded, so that its names are rebound
 

@@ -8,30 +8,18 @@ Only this module and the command line (`bot.cli`) import the channels; the core
 from __future__ import annotations
 
 import hmac
-from html import escape
 from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from bot.clock import Clock
+from bot.kiosk import routes as kiosk
 from bot.kiosk.delivery import KioskDelivery
-from bot.kiosk.session import LANG_COOKIE
 from bot.services import Services, build
 from bot.settings import Settings
 from bot.telegram.delivery import TelegramDelivery
-from dialogs.messages import N_
 from storage.database import check_database
-from storage.errors import DatabaseUnavailable
-
-BUSY_PAGE = """<!doctype html><html lang="{lang}" dir="{dir}"><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Fil rouge</title><body style="font:1.4rem sans-serif;margin:2rem">
-<h1>{title}</h1><p>{text}</p>
-<p><a href="/kiosk/chat">{retry}</a></p></body></html>"""
-BUSY_TITLE = N_("Le service est occupé.")
-BUSY_TEXT = N_("Rien n'est perdu. Attendez un instant, puis réessayez.")
-BUSY_RETRY = N_("Réessayer")
 
 
 class TelegramWebhook(Protocol):
@@ -62,12 +50,10 @@ def create_app(
     `POST /telegram/webhook` is mounted only when a Telegram channel is given and
     `FILROUGE_TELEGRAM_WEBHOOK_URL` is set.
     """
-    from bot.kiosk.routes import kiosk_router
-
     services = services or compose(settings or Settings())
     app = FastAPI(title="Fil rouge", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.services = services
-    app.include_router(kiosk_router(services))
+    kiosk.install(app, services)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> Response:
@@ -81,21 +67,6 @@ def create_app(
 
     if telegram is not None and services.settings.telegram_webhook_url:
         _mount_webhook(app, services.settings, telegram)
-
-    @app.exception_handler(DatabaseUnavailable)
-    def database_busy(request: Request, _exc: DatabaseUnavailable) -> Response:
-        # The page must not need the database: the language is the kiosk's cookie.
-        words = services.catalogs.get(request.cookies.get(LANG_COOKIE, "fr"))
-        page = BUSY_PAGE.format(
-            lang=words.language,
-            dir=words.direction,
-            title=escape(words.gettext(BUSY_TITLE)),
-            text=escape(words.gettext(BUSY_TEXT)),
-            retry=escape(words.gettext(BUSY_RETRY)),
-        )
-        return HTMLResponse(
-            page, status_code=503, headers={"Retry-After": "2", "Cache-Control": "no-store"}
-        )
 
     return app
 

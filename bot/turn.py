@@ -29,7 +29,7 @@ from storage.conversation import Conversation, load_conversation, save_state
 from storage.enums import Channel, Direction
 from storage.errors import DuplicateInbound, StaleState
 from storage.outbox import Queued
-from storage.transcript import Entry, append_transcript, inbound_seen
+from storage.transcript import Entry, append_transcript
 
 T = TypeVar("T")
 
@@ -93,11 +93,10 @@ def take_turn(
 
     `send_at_once`: the caller sends `TurnResult.queued` itself after the commit.
     """
-    found = load_conversation(tx.session, inbound.person_id, for_update=True)
+    asked = (inbound.channel, inbound.inbound_id) if inbound.inbound_id else None
+    found = load_conversation(tx.session, inbound.person_id, for_update=True, inbound=asked)
     before = state_of(found)
-    if inbound.inbound_id and inbound_seen(
-        tx.session, inbound.person_id, inbound.channel, inbound.inbound_id
-    ):
+    if found.seen:
         return TurnResult([], before, duplicate=True)
     person = found.person
     context = Context(

@@ -65,7 +65,7 @@ def step(
     flows: FlowSet, state: State, event: Event, context: Context
 ) -> tuple[State, list[Output]]:
     """Run one event through the conversation."""
-    new = state.model_copy(deep=True)
+    new = state.fork()
     out = _step(flows, new, event, context)
     prompts = [o for o in out if isinstance(o, Choices | Question | ChecklistShown)]
     new.prompt = prompts[-1] if prompts else None
@@ -235,7 +235,7 @@ def _safety_net(
 
 def current_prompt(flows: FlowSet, state: State) -> Prompt | None:
     """The question now open, as it was last shown (same `seq`), or None."""
-    copy = state.model_copy(deep=True)
+    copy = state.fork()
     _recover(flows, copy, [], _NO_CONTEXT)
     prompts = _reprompt(flows, copy)
     return prompts[0] if prompts else None
@@ -243,7 +243,7 @@ def current_prompt(flows: FlowSet, state: State) -> Prompt | None:
 
 def recover(flows: FlowSet, state: State) -> tuple[State, list[Output]]:
     """The state with every frame on a step that exists (see `_recover`)."""
-    copy = state.model_copy(deep=True)
+    copy = state.fork()
     out: list[Output] = []
     _recover(flows, copy, out, _NO_CONTEXT)
     return copy, out

@@ -6,9 +6,12 @@ person's language (`bot/i18n.py`). A channel never decides what is said.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter
 
 from dialogs.directory import Service
 from dialogs.schema import AnswerKind
@@ -137,3 +140,14 @@ Output = (
     Text | Choices | Question | Checklist | Handoff | Plan | ServiceList | Document | Appointment
 )
 Prompt = Choices | Question | Checklist
+
+
+@functools.cache
+def _adapter() -> TypeAdapter[Output]:
+    return TypeAdapter(Annotated[Output, Field(discriminator="kind")])
+
+
+def as_data(output: Output) -> dict[str, Any]:
+    """An output as plain JSON data (what a transcript entry keeps of it)."""
+    data: dict[str, Any] = _adapter().dump_python(output, mode="json")
+    return {"output": output.kind, **data}

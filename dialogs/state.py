@@ -6,6 +6,7 @@ storage keeps it as a snapshot and the engine never touches a database.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -50,5 +51,29 @@ class State(BaseModel):
     def started(self) -> bool:
         return bool(self.stack)
 
+    def fork(self) -> State:
+        """A copy to change, as `model_copy(deep=True)` would make, at a fraction of its
+        cost (it runs on every turn): containers are copied, the prompt (immutable)
+        is shared."""
+        return State.model_construct(
+            stack=[
+                Frame.model_construct(
+                    flow=f.flow, version=f.version, step=f.step, locals=_copied(f.locals)
+                )
+                for f in self.stack
+            ],
+            answers={k: list(v) if isinstance(v, list) else v for k, v in self.answers.items()},
+            done={k: list(v) for k, v in self.done.items()},
+            released=self.released,
+            seq=self.seq,
+            misses=self.misses,
+            profile=dict(self.profile),
+            prompt=self.prompt,
+        )
+
     def is_done(self, domain: str, item: str) -> bool:
         return item in self.done.get(domain, [])
+
+
+def _copied(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: deepcopy(v) if isinstance(v, list | dict) else v for k, v in values.items()}

@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from storage.enums import Language
+from storage.enums import Channel, Language
 from storage.errors import NotFound, StaleState
-from storage.models import ConversationState, Person
+from storage.models import ConversationState, Person, TranscriptEntry
+from storage.rows import table_of
 from storage.utc import ensure_aware, utcnow
 
 NO_STATE_VERSION = 0
@@ -45,27 +46,64 @@ class Conversation:
     person: PersonView
     data: dict[str, Any] | None
     version: int
+    seen: bool = False
+    """The inbound id asked about was already recorded: a replay, to answer nothing."""
 
 
-_CONVERSATION = (
-    select_columns(
-        col(Person.id),
-        col(Person.facility_id),
-        col(Person.code),
-        col(Person.first_name),
-        col(Person.last_name),
-        col(Person.language),
-        col(Person.released_at),
-        col(ConversationState.data),
-        col(ConversationState.version),
+_PERSON = table_of(Person)
+_STATE = table_of(ConversationState)
+_ENTRY = table_of(TranscriptEntry)
+
+_SEEN = (
+    select_columns(_ENTRY.c.id)
+    .where(
+        _ENTRY.c.person_id == bindparam("person_id"),
+        _ENTRY.c.channel == bindparam("channel"),
+        _ENTRY.c.inbound_id == bindparam("inbound_id"),
     )
-    .select_from(Person)
-    .outerjoin(ConversationState, col(ConversationState.person_id) == col(Person.id))
+    .limit(1)
+    .scalar_subquery()
+)
+_LOAD = (
+    select_columns(
+        _PERSON.c.id,
+        _PERSON.c.facility_id,
+        _PERSON.c.code,
+        _PERSON.c.first_name,
+        _PERSON.c.last_name,
+        _PERSON.c.language,
+        _PERSON.c.released_at,
+        _STATE.c.data,
+        _STATE.c.version,
+        _SEEN,
+    )
+    .select_from(_PERSON.outerjoin(_STATE, _STATE.c.person_id == _PERSON.c.id))
+    .where(_PERSON.c.id == bindparam("person_id"))
+)
+_LOCK = select_columns(_PERSON.c.id).where(_PERSON.c.id == bindparam("person_id")).with_for_update()
+_SAVE = (
+    update(_STATE)
+    .where(
+        _STATE.c.person_id == bindparam("whose"),
+        _STATE.c.version == bindparam("expected"),
+    )
+    .values(
+        data=bindparam("new_data"),
+        version=bindparam("new_version"),
+        updated_at=bindparam("at"),
+    )
 )
 
 
-def load_conversation(session: Session, person_id: int, *, for_update: bool) -> Conversation:
-    """The person and their state, in one query.
+def load_conversation(
+    session: Session,
+    person_id: int,
+    *,
+    for_update: bool,
+    inbound: tuple[Channel, str] | None = None,
+) -> Conversation:
+    """The person, their state and whether ``inbound`` (channel, inbound id) was
+    already recorded (a replay), in one query.
 
     ``for_update`` serializes the person's turns until the end of the
     transaction. PostgreSQL first takes ``SELECT ... FOR UPDATE`` on the person's
@@ -73,17 +111,19 @@ def load_conversation(session: Session, person_id: int, *, for_update: bool) -> 
     committed). SQLite needs nothing more: ``BEGIN IMMEDIATE`` already made this
     the only writer. Raises :class:`NotFound` when there is no such person.
     """
-    if for_update and session.get_bind().dialect.name == "postgresql":
-        lock = select(Person.id).where(col(Person.id) == person_id).with_for_update()
-        session.exec(lock).first()
-    row = session.execute(_CONVERSATION.where(col(Person.id) == person_id)).first()
+    connection = session.connection()
+    if for_update and connection.dialect.name == "postgresql":
+        connection.execute(_LOCK, {"person_id": person_id})
+    channel, inbound_id = inbound if inbound is not None else (Channel.KIOSK, None)
+    params = {"person_id": person_id, "channel": channel, "inbound_id": inbound_id}
+    row = connection.execute(_LOAD, params).first()
     if row is None:
         raise NotFound(f"no person with id {person_id}")
     person = PersonView(*row[:7])
-    data, version = row[7], row[8]
+    data, version, seen = row[7], row[8], row[9] is not None
     if data is None:
-        return Conversation(person, None, NO_STATE_VERSION)
-    return Conversation(person, dict(data), int(version))
+        return Conversation(person, None, NO_STATE_VERSION, seen)
+    return Conversation(person, dict(data), int(version), seen)
 
 
 def load_state(session: Session, person_id: int) -> tuple[dict[str, Any] | None, int]:
@@ -122,15 +162,13 @@ def save_state(
         except IntegrityError as exc:  # another turn created it first
             raise StaleState(person_id, expected_version) from exc
         return new_version
-    statement = (
-        update(ConversationState)
-        .where(
-            col(ConversationState.person_id) == person_id,
-            col(ConversationState.version) == expected_version,
-        )
-        .values(data=data, version=new_version, updated_at=at)
-        .execution_options(synchronize_session=False)
-    )
-    if session.exec(statement).rowcount != 1:
+    params = {
+        "whose": person_id,
+        "expected": expected_version,
+        "new_data": data,
+        "new_version": new_version,
+        "at": at,
+    }
+    if session.connection().execute(_SAVE, params).rowcount != 1:
         raise StaleState(person_id, expected_version)
     return new_version

@@ -6,6 +6,7 @@ Nothing is created at import time; the composition root calls
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -78,15 +79,25 @@ def write_transaction(engine: Engine) -> Iterator[Session]:
     exception rolls everything back; a locked or unreachable database is
     raised as :class:`DatabaseUnavailable`.
     """
-    bind = engine
-    if is_sqlite(engine):
-        bind = engine.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})
+    bind = _immediate(engine) if is_sqlite(engine) else engine
     with (
         _translated_errors(),
         Session(bind, expire_on_commit=False) as session,
         session.begin(),
     ):
         yield session
+
+
+_IMMEDIATE: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def _immediate(engine: Engine) -> Engine:
+    """The engine whose transactions begin IMMEDIATE, made once per engine (making it
+    costs as much as the rest of a transaction)."""
+    found = _IMMEDIATE.get(engine)
+    if found is None:
+        found = _IMMEDIATE[engine] = engine.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})
+    return found
 
 
 @contextmanager

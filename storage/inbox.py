@@ -10,15 +10,25 @@ the transaction of what it caused, before Telegram is answered.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
 from storage.models import TelegramUpdate
+from storage.rows import table_of
 from storage.utc import ensure_aware
+
+_UPDATE = table_of(TelegramUpdate)
+_DONE = (
+    update(_UPDATE)
+    .where(_UPDATE.c.update_id == bindparam("which"), _UPDATE.c.done_at.is_(None))
+    .values(done_at=bindparam("at_done"), payload=None)
+)
 
 
 def store_updates(session: Session, updates: Sequence[tuple[int, str]], now: datetime) -> None:
@@ -27,7 +37,8 @@ def store_updates(session: Session, updates: Sequence[tuple[int, str]], now: dat
         return
     at = ensure_aware(now)
     rows = [{"update_id": i, "at": at, "payload": payload} for i, payload in updates]
-    session.execute(_insert_ignoring_duplicates(session).values(rows))
+    connection = session.connection()
+    connection.execute(_insert_new(connection.dialect.name), rows)
 
 
 def claim_update(session: Session, update_id: int, now: datetime) -> bool:
@@ -37,19 +48,14 @@ def claim_update(session: Session, update_id: int, now: datetime) -> bool:
     handled again (from the inbox, or by Telegram's retry of a webhook).
     """
     at = ensure_aware(now)
-    done = (
-        update(TelegramUpdate)
-        .where(col(TelegramUpdate.update_id) == update_id, col(TelegramUpdate.done_at).is_(None))
-        .values(done_at=at, payload=None)
-    )
-    if session.exec(done).rowcount == 1:
+    connection = session.connection()
+    if connection.execute(_DONE, {"which": update_id, "at_done": at}).rowcount == 1:
         return True
-    fresh = (
-        _insert_ignoring_duplicates(session)
-        .values(update_id=update_id, at=at, done_at=at)
-        .returning(col(TelegramUpdate.update_id))
+    fresh = _claim_fresh(connection.dialect.name)
+    return (
+        connection.execute(fresh, {"update_id": update_id, "at": at, "done_at": at}).first()
+        is not None
     )
-    return session.execute(fresh).first() is not None
 
 
 def pending_updates(session: Session, limit: int = 1000) -> list[tuple[int, str]]:
@@ -63,7 +69,13 @@ def pending_updates(session: Session, limit: int = 1000) -> list[tuple[int, str]
     return [(update_id, payload or "{}") for update_id, payload in session.exec(query)]
 
 
-def _insert_ignoring_duplicates(session: Session) -> sqlite.Insert | postgresql.Insert:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(TelegramUpdate).on_conflict_do_nothing()
-    return sqlite.insert(TelegramUpdate).on_conflict_do_nothing()
+@functools.cache
+def _insert_new(dialect: str) -> sqlite.Insert | postgresql.Insert:
+    """INSERT that leaves an update already there as it is (built once per dialect)."""
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return builder(_UPDATE).on_conflict_do_nothing()
+
+
+@functools.cache
+def _claim_fresh(dialect: str) -> Executable:
+    return _insert_new(dialect).returning(_UPDATE.c.update_id)

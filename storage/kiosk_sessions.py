@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from storage.models import KioskSession
+from storage.rows import table_of
 from storage.utc import ensure_aware, utcnow
 
 
@@ -84,3 +88,35 @@ def end_kiosk_session(
         record.ended_at = ensure_aware(now) if now else utcnow()
         session.add(record)
         session.flush()
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """A kiosk session read by its token: who, its CSRF token, its idle clock."""
+
+    id: int
+    person_id: int
+    csrf_token: str
+    last_seen_at: datetime
+
+
+_SESSION = table_of(KioskSession)
+_FIND = select_columns(
+    _SESSION.c.id, _SESSION.c.person_id, _SESSION.c.csrf_token, _SESSION.c.last_seen_at
+).where(_SESSION.c.token_hash == bindparam("token_hash"), _SESSION.c.ended_at.is_(None))
+_TOUCH = (
+    update(_SESSION)
+    .where(_SESSION.c.id == bindparam("which"), _SESSION.c.ended_at.is_(None))
+    .values(last_seen_at=bindparam("seen"))
+)
+
+
+def open_session(session: Session, raw_token: str) -> OpenSession | None:
+    """The session of this token if it was not ended (idle or not: the caller decides)."""
+    row = session.connection().execute(_FIND, {"token_hash": hash_token(raw_token)}).first()
+    return OpenSession(*row) if row is not None else None
+
+
+def touch(session: Session, session_id: int, now: datetime) -> None:
+    """The person did something: their session's idle clock starts again from ``now``."""
+    session.connection().execute(_TOUCH, {"which": session_id, "seen": ensure_aware(now)})

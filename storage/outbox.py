@@ -14,15 +14,35 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from storage.enums import Channel, Direction, Language
 from storage.models import Outbox
+from storage.rows import table_of
 from storage.transcript import Entry, append_transcript
 from storage.utc import ensure_aware
 
 ERROR_LENGTH = 500
+
+
+_OUTBOX = table_of(Outbox)
+_ENQUEUE = insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True)
+_OPEN = select_columns(_OUTBOX.c.id).where(
+    _OUTBOX.c.id.in_(bindparam("ids", expanding=True)),
+    _OUTBOX.c.sent_at.is_(None),
+    _OUTBOX.c.failed_at.is_(None),
+)
+_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"))
+    .values(
+        sent_at=bindparam("at_sent"),
+        attempts=_OUTBOX.c.attempts + 1,
+        telegram_message_id=bindparam("message_id"),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -70,8 +90,7 @@ def enqueue(
         }
         for m in messages
     ]
-    statement = insert(Outbox).returning(col(Outbox.id), sort_by_parameter_order=True)
-    ids = [row[0] for row in session.execute(statement, rows)]
+    ids = [row[0] for row in session.connection().execute(_ENQUEUE, rows)]
     return [
         Queued(i, r["person_id"], r["chat_id"], r["method"], r["payload"], r["entry"])
         for i, r in zip(ids, rows, strict=True)
@@ -128,29 +147,13 @@ def mark_sent(session: Session, sent: Sequence[tuple[Queued, int]], now: datetim
     if not sent:
         return 0
     at = ensure_aware(now)
-    open_ids = set(
-        session.exec(
-            select(Outbox.id).where(
-                col(Outbox.id).in_([queued.id for queued, _ in sent]),
-                col(Outbox.sent_at).is_(None),
-                col(Outbox.failed_at).is_(None),
-            )
-        ).all()
-    )
+    connection = session.connection()
+    asked = {"ids": [queued.id for queued, _ in sent]}
+    open_ids = {row[0] for row in connection.execute(_OPEN, asked)}
     marked = [(q, message_id) for q, message_id in sent if q.id in open_ids]
     if not marked:
         return 0
-    table: Table = Outbox.__table__  # type: ignore[attr-defined]  # Core: one UPDATE, many rows
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("row_id"))
-        .values(
-            sent_at=at,
-            attempts=table.c.attempts + 1,
-            telegram_message_id=bindparam("message_id"),
-        ),
-        [{"row_id": q.id, "message_id": message_id} for q, message_id in marked],
-    )
+    connection.execute(_SENT, [{"row_id": q.id, "message_id": m, "at_sent": at} for q, m in marked])
     entries = [
         Entry(
             person_id=q.person_id,

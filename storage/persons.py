@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -12,7 +14,7 @@ from storage._savepoint import flush_in_savepoint
 from storage.enums import Channel, Language
 from storage.errors import AlreadyTaken, NotFound
 from storage.models import ChannelIdentity, Facility, Person
-from storage.rows import id_of
+from storage.rows import id_of, table_of
 from storage.utc import ensure_aware, utcnow
 
 
@@ -125,6 +127,21 @@ def find_identity(
         col(ChannelIdentity.detached_at).is_(None),
     )
     return session.exec(query).first()
+
+
+_IDENTITY = table_of(ChannelIdentity)
+_PERSON_OF = select_columns(_IDENTITY.c.person_id).where(
+    _IDENTITY.c.channel == bindparam("channel"),
+    _IDENTITY.c.external_id == bindparam("external_id"),
+    _IDENTITY.c.detached_at.is_(None),
+)
+
+
+def person_of_identity(session: Session, channel: Channel, external_id: str) -> int | None:
+    """The person an attached identity (a Telegram account) points to, or None."""
+    params = {"channel": channel, "external_id": external_id}
+    row = session.connection().execute(_PERSON_OF, params).first()
+    return int(row[0]) if row is not None else None
 
 
 # Channels on which a person has at most one attached identity (one phone).

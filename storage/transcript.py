@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from storage.enums import Channel, Direction, Language
 from storage.errors import DuplicateInbound
 from storage.models import TranscriptEntry
+from storage.rows import table_of
 
 
 @dataclass(frozen=True)
@@ -32,44 +33,91 @@ class Entry:
     inbound_id: str | None = None
 
 
+@dataclass(frozen=True)
+class StoredEntry(Entry):
+    """A transcript entry as read back, with its id (ids follow the order of writing)."""
+
+    id: int = 0
+
+
+_ENTRY = table_of(TranscriptEntry)
+_COLUMNS = tuple(c.name for c in _ENTRY.columns if c.name != "id")
+_APPEND = insert(_ENTRY)
+_SEEN = (
+    select(_ENTRY.c.id)
+    .where(
+        _ENTRY.c.person_id == bindparam("person_id"),
+        _ENTRY.c.channel == bindparam("channel"),
+        _ENTRY.c.inbound_id == bindparam("inbound_id"),
+    )
+    .limit(1)
+)
+_RECENT = (
+    select(*(_ENTRY.c[name] for name in _COLUMNS), _ENTRY.c.id)
+    .where(_ENTRY.c.person_id == bindparam("person_id"))
+    .order_by(_ENTRY.c.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """An entry as a page of the conversation shows it: who said it, the words, and
+    what it was (the kind of output, the value of a button), nothing more."""
+
+    id: int
+    direction: Direction
+    text: str
+    output: str | None
+    value: str | None
+
+
+_LINES = (
+    select(
+        _ENTRY.c.id,
+        _ENTRY.c.direction,
+        _ENTRY.c.text,
+        _ENTRY.c.payload["output"].as_string(),
+        _ENTRY.c.payload["value"].as_string(),
+    )
+    .where(_ENTRY.c.person_id == bindparam("person_id"))
+    .order_by(_ENTRY.c.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def recent_lines(session: Session, person_id: int, limit: int) -> list[Line]:
+    """The last ``limit`` entries of a person as a page shows them, oldest first (their
+    payloads are not read: a page view must cost little)."""
+    rows = session.connection().execute(_LINES, {"person_id": person_id, "limit": limit})
+    return [Line(*row) for row in reversed(rows.all())]
+
+
 def inbound_seen(session: Session, person_id: int, channel: Channel | str, inbound_id: str) -> bool:
     """Whether this inbound message (Telegram update id, kiosk message id) was
     already recorded for the person on this channel: a replay to ignore."""
-    query = select(col(TranscriptEntry.id)).where(
-        TranscriptEntry.person_id == person_id,
-        TranscriptEntry.channel == Channel(channel),
-        TranscriptEntry.inbound_id == inbound_id,
-    )
-    return session.exec(query).first() is not None
-
-
-_COLUMNS = tuple(c.name for c in TranscriptEntry.__table__.columns if c.name != "id")  # type: ignore[attr-defined]
+    params = {"person_id": person_id, "channel": Channel(channel), "inbound_id": inbound_id}
+    return session.connection().execute(_SEEN, params).first() is not None
 
 
 def append_transcript(session: Session, entries: Sequence[Entry | TranscriptEntry]) -> None:
-    """Append entries in the given order (their ids follow that order).
+    """Append entries in the given order (their ids follow that order), in one INSERT.
 
-    Raises :class:`DuplicateInbound` if an inbound id was already recorded
-    (a concurrent replay); nothing of ``entries`` is then written. One Core
-    INSERT for all entries: this runs on every turn, and the ORM's unit of
-    work cost more than the rest of the turn (the entries get no ids back).
+    Raises :class:`DuplicateInbound` if an inbound id was already recorded (a
+    concurrent replay): the turn looks first (under the person's lock), so this
+    is the last safeguard, and the transaction is then to be rolled back and run
+    again (PostgreSQL has aborted it).
     """
     rows = [{name: getattr(entry, name) for name in _COLUMNS} for entry in entries]
     if not rows:
         return
     try:
-        with session.begin_nested():
-            session.execute(insert(TranscriptEntry), rows)
+        session.connection().execute(_APPEND, rows)
     except IntegrityError as exc:
         raise DuplicateInbound("this inbound message was already recorded") from exc
 
 
-def recent_transcript(session: Session, person_id: int, limit: int = 50) -> list[TranscriptEntry]:
+def recent_transcript(session: Session, person_id: int, limit: int = 50) -> list[StoredEntry]:
     """Return the last ``limit`` entries of a person, oldest first."""
-    query = (
-        select(TranscriptEntry)
-        .where(TranscriptEntry.person_id == person_id)
-        .order_by(col(TranscriptEntry.id).desc())
-        .limit(limit)
-    )
-    return list(reversed(session.exec(query).all()))
+    rows = session.connection().execute(_RECENT, {"person_id": person_id, "limit": limit})
+    return [StoredEntry(*row) for row in reversed(rows.all())]

@@ -7,19 +7,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.i18n import Translator
+from bot.kiosk.session import Resumed, Visit, end, judge
 from bot.kiosk.words import INPUT_MODES
 from bot.services import Services
-from bot.turn import state_of
+from bot.turn import Inbound, TurnResult, retrying, state_of, take_turn
+from bot.tx import Tx
 from dialogs import messages
 from dialogs.answering import TICK
 from dialogs.engine import current_prompt
+from dialogs.events import Event
 from dialogs.outputs import Checklist, Prompt, Question
 from storage.conversation import load_conversation
-from storage.database import read_session
-from storage.enums import Direction
-from storage.models import TranscriptEntry
+from storage.enums import Channel, Direction
+from storage.kiosk_sessions import open_session, touch
 from storage.persons import get_person
-from storage.transcript import recent_transcript
+from storage.transcript import Line, recent_lines
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,49 @@ class ChatView:
     answers to it and the buttons follow on screen."""
 
 
-def chat_view(services: Services, person_id: int) -> ChatView:
-    """Read what the person should see now (one read, no engine run: the open
-    question is kept with the state as it was shown)."""
+def read_page(services: Services, raw_token: str | None) -> tuple[Resumed, ChatView | None]:
+    """The session of this cookie and, if it is live, what its person should see now:
+    one read transaction, no engine run (the open question is kept with the state
+    as it was shown), nothing written (but the end of a session found idle)."""
+    if not raw_token:
+        return Resumed(None), None
     with services.read() as tx:
-        found = load_conversation(tx.session, person_id, for_update=False)
-        entries = recent_transcript(tx.session, person_id, services.settings.transcript_shown)
+        resumed = judge(services, tx, open_session(tx.session, raw_token))
+        view = _view(services, tx, resumed.visit.person_id) if resumed.visit else None
+    if resumed.went_idle:
+        end(services, raw_token, "idle")
+    return resumed, view
+
+
+def chat_view(services: Services, person_id: int) -> ChatView:
+    """What the person should see now (see `read_page`)."""
+    with services.read() as tx:
+        return _view(services, tx, person_id)
+
+
+def answer(services: Services, visit: Visit, event: Event, message_id: str) -> TurnResult:
+    """The person's answer, as a turn; the session's idle clock starts again with it,
+    in the same transaction."""
+
+    def once() -> TurnResult:
+        with services.write() as tx:
+            inbound = Inbound(visit.person_id, Channel.KIOSK, event, message_id)
+            result = take_turn(services, tx, inbound)
+            touch(tx.session, visit.session_id, tx.now)
+            return result
+
+    return retrying(once)
+
+
+def keep_alive(services: Services, visit: Visit) -> None:
+    """The person is busy on the page (typing): the idle clock starts again."""
+    with services.write() as tx:
+        touch(tx.session, visit.session_id, tx.now)
+
+
+def _view(services: Services, tx: Tx, person_id: int) -> ChatView:
+    found = load_conversation(tx.session, person_id, for_update=False)
+    entries = recent_lines(tx.session, person_id, services.settings.transcript_shown)
     person = found.person
     state = state_of(found)
     translator = services.catalogs.get(person.language)
@@ -93,31 +132,28 @@ def chat_view(services: Services, person_id: int) -> ChatView:
     )
 
 
-def bubbles_of(entries: list[TranscriptEntry]) -> tuple[Bubble, ...]:
+def bubbles_of(lines: list[Line]) -> tuple[Bubble, ...]:
     """The transcript as bubbles; empty entries are skipped, and so are checklist
     ticks with the checklist shown again after each: the ☑ buttons show them."""
     bubbles: list[Bubble] = []
     after_tick = False
-    for entry in entries:
-        tick = str(entry.payload.get("value", "")).startswith(TICK)
-        if entry.direction == Direction.IN and tick:
+    for line in lines:
+        if line.direction == Direction.IN and (line.value or "").startswith(TICK):
             after_tick = True
             continue
-        if after_tick and entry.payload.get("output") == "checklist":
+        if after_tick and line.output == "checklist":
             continue
         after_tick = False
-        if entry.text.strip():
-            printable = entry.payload.get("output") == "document"
-            bubbles.append(
-                Bubble(entry.direction == Direction.IN, entry.text, entry.id or 0, printable)
-            )
+        if line.text.strip():
+            printable = line.output == "document"
+            bubbles.append(Bubble(line.direction == Direction.IN, line.text, line.id, printable))
     return tuple(bubbles)
 
 
 def language_of(services: Services, person_id: int) -> str:
     """The language a person reads (French if the person is gone)."""
-    with read_session(services.engine) as session:
-        person = get_person(session, person_id)
+    with services.read() as tx:
+        person = get_person(tx.session, person_id)
         return str(person.language) if person else "fr"
 
 

@@ -7,12 +7,10 @@ or at their next login. Nothing is sent anywhere.
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any
-
 from bot.delivery import Letter
 from bot.tx import Tx
 from bot.wording import text_of
+from dialogs.outputs import as_data
 from storage.enums import Channel, Direction
 from storage.outbox import Queued
 from storage.transcript import Entry, append_transcript
@@ -34,7 +32,7 @@ class KioskDelivery:
                 channel=letter.cause,
                 direction=Direction.OUT,
                 text=text_of(output, letter.translator),
-                payload=payload_of(output),
+                payload=as_data(output),
                 language=letter.translator.language,
                 flow_id=letter.flow_id,
                 step_id=letter.step_id,
@@ -43,8 +41,3 @@ class KioskDelivery:
         ]
         append_transcript(tx.session, entries)
         return []
-
-
-def payload_of(output: Any) -> dict[str, Any]:
-    """An output as stored with its transcript entry (what pages and the console read)."""
-    return {"output": output.kind, **dataclasses.asdict(output)}

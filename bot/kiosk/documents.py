@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
+from bot.kiosk.deps import PagesDep, ScriptVisitDep, ServicesDep
 from bot.kiosk.entries import own_entry
-from bot.kiosk.pages import Pages
-from bot.services import Services
+from bot.kiosk.security import KioskRoute
 from dialogs.outputs import Message
-from storage.database import read_session
 from storage.models import Person, TranscriptEntry
 
 
@@ -24,34 +23,35 @@ def is_document(entry: TranscriptEntry) -> bool:
     return entry.payload.get("output") == "document"
 
 
-def add_document_routes(router: APIRouter, services: Services, pages: Pages) -> None:
-    """Add the printable document page to the kiosk's router."""
+router = APIRouter(prefix="/kiosk", route_class=KioskRoute, include_in_schema=False)
 
-    @router.get("/document/{entry_id}")
-    def document(request: Request, entry_id: int) -> Response:
-        found = own_entry(services, request, entry_id)
-        if isinstance(found, Response):
-            return found
-        visit, entry = found
-        with read_session(services.engine) as session:
-            person = session.get(Person, entry.person_id)
-        if person is None or not is_document(entry):
-            return Response(status_code=404)
-        translator = pages.translator(str(person.language))
-        payload = entry.payload
-        lines = [
-            (translator.render(_message(label)), str(value))
-            for label, value in payload.get("lines", [])
-        ]
-        return pages.render(
-            "document.html",
-            str(person.language),
-            title=translator.render(_message(payload.get("title", {}))),
-            name=str(payload.get("name", "")),
-            lines=lines,
-            csrf=visit.csrf_token,
-            idle_seconds=services.settings.kiosk_idle_seconds,
-        )
+
+@router.get("/document/{entry_id}")
+def document(
+    services: ServicesDep, pages: PagesDep, visit: ScriptVisitDep, entry_id: int
+) -> Response:
+    entry = own_entry(services, visit, entry_id)
+    if entry is None or not is_document(entry):
+        return Response(status_code=404)
+    with services.read() as tx:
+        person = tx.session.get(Person, entry.person_id)
+    if person is None:
+        return Response(status_code=404)
+    translator = pages.translator(str(person.language))
+    payload = entry.payload
+    lines = [
+        (translator.render(_message(label)), str(value))
+        for label, value in payload.get("lines", [])
+    ]
+    return pages.render(
+        "document.html",
+        str(person.language),
+        title=translator.render(_message(payload.get("title", {}))),
+        name=str(payload.get("name", "")),
+        lines=lines,
+        csrf=visit.csrf_token,
+        idle_seconds=services.settings.kiosk_idle_seconds,
+    )
 
 
 def _message(raw: Any) -> Message:

@@ -10,20 +10,17 @@ buttons.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from bot.kiosk import session as kiosk_session
 from bot.kiosk import words
 from bot.kiosk.chat import PromptView, chat_view
+from bot.kiosk.deps import ScriptVisitDep, ServicesDep
 from bot.kiosk.entries import own_entry
-from bot.kiosk.session import COOKIE
+from bot.kiosk.errors import Refused
+from bot.kiosk.security import KioskRoute
 from bot.services import Services
 from bot.speech import SpeechUnavailable, synthesize
-
-Problem = Callable[[str, str, int, str], Response]
 
 
 def prompt_words(prompt: PromptView) -> str:
@@ -39,32 +36,28 @@ def _sentence(text: str) -> str:
     return text if text[-1] in ".!?…:;" else text + "."
 
 
-def add_read_aloud_routes(router: APIRouter, services: Services, problem: Problem) -> None:
-    """Add the speak routes to the kiosk's router."""
+router = APIRouter(prefix="/kiosk", route_class=KioskRoute, include_in_schema=False)
 
-    def sound(text: str, language: str) -> Response:
-        try:
-            wav = synthesize(text, language, program=services.settings.speech_program)
-        except SpeechUnavailable:
-            return problem(language, words.SPEECH_FAILED, 503, "/kiosk/chat")
-        return Response(wav, media_type="audio/wav")
 
-    @router.get("/speak/prompt")
-    def speak_prompt(request: Request) -> Response:
-        visit = kiosk_session.resume(services, request.cookies.get(COOKIE)).visit
-        if visit is None:
-            return Response(status_code=401)
-        view = chat_view(services, visit.person_id)
-        if view.prompt is None:
-            return Response(status_code=404)
-        return sound(prompt_words(view.prompt), view.language)
+@router.get("/speak/prompt")
+def speak_prompt(services: ServicesDep, visit: ScriptVisitDep) -> Response:
+    view = chat_view(services, visit.person_id)
+    if view.prompt is None:
+        return Response(status_code=404)
+    return _sound(services, prompt_words(view.prompt), view.language)
 
-    @router.get("/speak/{entry_id}")
-    def speak_entry(request: Request, entry_id: int) -> Response:
-        found = own_entry(services, request, entry_id)
-        if isinstance(found, Response):
-            return found
-        _visit, entry = found
-        if not entry.text.strip():
-            return Response(status_code=404)
-        return sound(entry.text, str(entry.language))
+
+@router.get("/speak/{entry_id}")
+def speak_entry(services: ServicesDep, visit: ScriptVisitDep, entry_id: int) -> Response:
+    entry = own_entry(services, visit, entry_id)
+    if entry is None or not entry.text.strip():
+        return Response(status_code=404)
+    return _sound(services, entry.text, str(entry.language))
+
+
+def _sound(services: Services, text: str, language: str) -> Response:
+    try:
+        wav = synthesize(text, language, program=services.settings.speech_program)
+    except SpeechUnavailable as error:
+        raise Refused(words.SPEECH_FAILED, 503, "/kiosk/chat", language) from error
+    return Response(wav, media_type="audio/wav")

@@ -9,7 +9,6 @@ parse mode: what a person or a flow writes is never read as formatting.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +16,7 @@ from bot.i18n import Translator
 from bot.wording import text_of
 from dialogs import messages
 from dialogs.events import Pressed
-from dialogs.outputs import Button, Checklist, Choices, Handoff, Message, Output, Question
+from dialogs.outputs import Button, Checklist, Choices, Handoff, Message, Output, Question, as_data
 from dialogs.render import pressable
 
 TEXT_LIMIT = 4096
@@ -52,7 +51,7 @@ class Outgoing:
 
     def transcript_payload(self) -> dict[str, Any]:
         return {
-            "outputs": [{"output": o.kind, **dataclasses.asdict(o)} for o in self.outputs],
+            "outputs": [as_data(o) for o in self.outputs],
             "keys": [key.data for key in self.keys],
         }
 

@@ -177,12 +177,23 @@ class TelegramChannel:
                 backoff = min(60.0, backoff * 2)
                 continue
             backoff = 1.0
-            if not updates:
-                continue
-            await self._keep(updates)
-            request.offset = updates[-1].update_id + 1  # confirmed by the next getUpdates
-            for update in updates:
-                await self._handle_soon(update)
+            if updates:
+                await self.take_in(updates)
+                request.offset = updates[-1].update_id + 1  # confirmed by the next getUpdates
+
+    async def take_in(self, updates: list[Update]) -> None:
+        """Store a batch of updates in the inbox, then handle each (in the background,
+        a user's in order): what polling does with each `getUpdates` answer."""
+        await self._keep(updates)
+        for update in updates:
+            await self._handle_soon(update)
+
+    async def settled(self) -> None:
+        """Wait until every update taken in is handled, and every message it queued is
+        sent and recorded: what a test waits for instead of time."""
+        while self._handling:
+            await asyncio.gather(*self._handling, return_exceptions=True)
+        await self.sender.settled()
 
     async def _keep(self, updates: list[Update]) -> None:
         """Store a batch in the inbox, however long the database is busy (until then

@@ -154,11 +154,11 @@ class OutboxSender:
         while self._marking is not None and not self._marking.done():
             await asyncio.gather(self._marking, return_exceptions=True)
 
-    @property
-    def idle(self) -> bool:
-        """Nothing queued, nothing being sent, nothing left to record."""
-        marking = self._marking is not None and not self._marking.done()
-        return not self._queues and not self._marks and not marking
+    async def settled(self) -> None:
+        """Wait until the chats being sent to are done and what was accepted is recorded."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.flush()
 
     # --- one chat ----------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from dialogs.events import Event, Pressed, Said, System
 from storage.enums import Channel, Direction
 from storage.inbox import claim_update
 from storage.outbox import Queued, enqueue
-from storage.persons import find_identity, get_person
+from storage.persons import get_person, person_of_identity
 from storage.transcript import recent_transcript
 
 RECAP_ENTRIES = 10
@@ -186,8 +186,7 @@ class Units:
         return enqueue(tx.session, rows, now=tx.now, held_until=tx.now + HOLD)
 
     def _person(self, tx: Tx, who: From) -> int | None:
-        identity = find_identity(tx.session, Channel.TELEGRAM, str(who.user_id))
-        return identity.person_id if identity else None
+        return person_of_identity(tx.session, Channel.TELEGRAM, str(who.user_id))
 
 
 def _looks_like_code(text: str) -> bool:

@@ -37,13 +37,17 @@ class TestTranscript:
             assert inbound_seen(session, person_id, Channel.TELEGRAM, "1001")
             assert not inbound_seen(session, person_id, Channel.KIOSK, "1001")
 
-    def test_a_replayed_inbound_id_is_refused_and_the_turn_can_go_on(
+    def test_a_replayed_inbound_id_is_refused_and_nothing_of_its_transaction_is_kept(
         self, engine: Engine, person_id: int
     ) -> None:
+        # The turn looks for the id first, under the person's lock; this is the last
+        # safeguard, and the unit of work is then run again from the start.
         with write_transaction(engine) as session:
             append_transcript(session, [said(person_id, "oui", "1002")])
-            with pytest.raises(DuplicateInbound):
-                append_transcript(session, [said(person_id, "oui", "1002")])
+        with pytest.raises(DuplicateInbound), write_transaction(engine) as session:
+            append_transcript(session, [said(person_id, "avant", None)])
+            append_transcript(session, [said(person_id, "oui", "1002")])
+        with write_transaction(engine) as session:
             append_transcript(session, [said(person_id, "non", "1003")])
         with write_transaction(engine) as session:
             assert [e.text for e in recent_transcript(session, person_id)] == ["oui", "non"]
