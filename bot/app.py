@@ -7,7 +7,12 @@ Only this module and the command line (`bot.cli`) import the channels; the core
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
@@ -22,8 +27,16 @@ from bot.telegram.delivery import TelegramDelivery
 from storage.database import check_database
 
 
-class TelegramWebhook(Protocol):
-    """What the webhook route needs of the Telegram channel (`bot.telegram.runner`)."""
+class TelegramBot(Protocol):
+    """What the app needs of the Telegram channel (`bot.telegram.runner`)."""
+
+    async def run(self) -> None:
+        """Receive and send until `stop()`."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop fetching, finish what was taken in, send what was committed."""
+        ...
 
     async def feed_webhook(self, update: dict[str, Any]) -> None:
         """Handle one update; `ValueError` when it is not one."""
@@ -43,15 +56,19 @@ def compose(settings: Settings, clock: Clock | None = None) -> Services:
 def create_app(
     settings: Settings | None = None,
     services: Services | None = None,
-    telegram: TelegramWebhook | None = None,
+    telegram: TelegramBot | None = None,
 ) -> FastAPI:
     """Build the web app; `services` lets tests pass their own clock or database.
 
-    `POST /telegram/webhook` is mounted only when a Telegram channel is given and
-    `FILROUGE_TELEGRAM_WEBHOOK_URL` is set.
+    With a Telegram channel, the bot runs with the app (started with it, stopped
+    before it ends: uvicorn's shutdown waits for it); `POST /telegram/webhook` is
+    mounted when `FILROUGE_TELEGRAM_WEBHOOK_URL` is set.
     """
     services = services or compose(settings or Settings())
-    app = FastAPI(title="Fil rouge", docs_url=None, redoc_url=None, openapi_url=None)
+    lifespan = _with_bot(telegram) if telegram is not None else None
+    app = FastAPI(
+        title="Fil rouge", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.services = services
     kiosk.install(app, services)
 
@@ -71,7 +88,30 @@ def create_app(
     return app
 
 
-def _mount_webhook(app: FastAPI, settings: Settings, telegram: TelegramWebhook) -> None:
+def _with_bot(telegram: TelegramBot) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        bot = asyncio.create_task(telegram.run(), name="telegram")
+        bot.add_done_callback(_report_bot_end)
+        try:
+            yield
+        finally:
+            if not bot.done():
+                await telegram.stop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await bot
+
+    return lifespan
+
+
+def _report_bot_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logging.getLogger("bot.telegram").error(
+            "the Telegram bot stopped; the web app goes on", exc_info=task.exception()
+        )
+
+
+def _mount_webhook(app: FastAPI, settings: Settings, telegram: TelegramBot) -> None:
     secret = settings.telegram_webhook_secret
     if secret is None or not secret.get_secret_value():
         raise ValueError(

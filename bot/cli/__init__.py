@@ -4,13 +4,10 @@ doc, services import, understand."""
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -18,11 +15,6 @@ from bot.cli.flows import flows_check, flows_doc, services_import
 from bot.cli.people import person_add, person_link_code, person_release
 from bot.cli.understand import understand
 from bot.settings import Settings
-
-if TYPE_CHECKING:
-    import uvicorn
-
-    from bot.telegram.runner import TelegramChannel
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,41 +129,17 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.telegram_token is None:
         uvicorn.run(create_app(services=services), host=args.host, port=args.port, log_level="info")
         return 0
-    # Telegram on: aiogram is imported only now, and runs in uvicorn's event loop.
+    # Telegram on: aiogram is imported only now, and runs in uvicorn's event loop,
+    # started and stopped with the app (on SIGTERM or Ctrl-C the bot stops fetching,
+    # finishes or leaves in the inbox what it took in, and sends what was committed).
     from bot.telegram.runner import TelegramChannel
 
     telegram = TelegramChannel(services)
     mode = "webhook" if telegram.webhook_url else "polling"
     print(f"Telegram: on ({mode})")
     app = create_app(services=services, telegram=telegram)
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info")
-    asyncio.run(_serve_with_telegram(uvicorn.Server(config), telegram))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
-
-
-async def _serve_with_telegram(server: uvicorn.Server, telegram: TelegramChannel) -> None:
-    """The web server and the bot in one event loop; the bot stops with the server.
-
-    On SIGTERM or Ctrl-C uvicorn stops serving; the bot then stops fetching,
-    finishes the updates it is handling (what it cannot finish stays in the
-    inbox for the next start) and sends what was committed, before the exit.
-    """
-    bot = asyncio.create_task(telegram.run(), name="telegram")
-    bot.add_done_callback(_report_bot_end)
-    try:
-        await server.serve()
-    finally:
-        if not bot.done():
-            await telegram.stop()
-        with contextlib.suppress(asyncio.CancelledError):
-            await bot
-
-
-def _report_bot_end(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        logging.getLogger("bot.telegram").error(
-            "the Telegram bot stopped; the web app goes on", exc_info=task.exception()
-        )
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:

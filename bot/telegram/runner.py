@@ -141,6 +141,7 @@ class TelegramChannel:
     async def _shutdown(
         self, receiving: asyncio.Task[None] | None, sender: asyncio.Task[None], graceful: bool
     ) -> None:
+        left = 0
         try:
             if receiving is not None:
                 receiving.cancel()  # an unconfirmed batch is fetched again at the next start
@@ -149,6 +150,7 @@ class TelegramChannel:
             grace = GRACE if graceful else 0.0
             if self._handling and grace:
                 await asyncio.wait(set(self._handling), timeout=grace)
+            left = len(self._handling)
             for task in list(self._handling):
                 task.cancel()  # left in the inbox: handled at the next start
             await asyncio.gather(*self._handling, return_exceptions=True)
@@ -159,6 +161,7 @@ class TelegramChannel:
         finally:
             await self.bot.session.close()
             self._stopped.set()
+            log.info("telegram: stopped; %s updates left in the inbox for the next start", left)
 
     # --- polling, through the inbox ---------------------------------------------------------
 
