@@ -64,7 +64,11 @@ def test_every_guide_a_menu_opens_can_be_found_by_typing_in_every_language(
 
 
 @pytest.mark.parametrize(
-    "text", ["bonjour", "merci", "oui", "non", "14/03/2027", "", "😀", "?!", "je ne comprends pas"]
+    "text",
+    [
+        *("bonjour", "merci", "oui", "non", "14/03/2027", "", "😀", "?!", "je ne comprends pas"),
+        *("bof 3", "j'ai 2 enfants"),  # a number is no topic
+    ],
 )
 def test_ordinary_words_offer_no_guide(flows: FlowSet, text: str) -> None:
     assert offered(flows, text) == []
