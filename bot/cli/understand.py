@@ -1,7 +1,7 @@
 """`filrouge understand "TEXT"`: what a typed sentence would trigger, and why.
 
 For a counsellor checking a phrasing: the category of distress and the phrase
-that found it, the guides ranked with their scores and matching words, the
+that found it (or the `about:` phrase that kept it closed), the guides ranked with their scores and matching words, the
 small talk recognised, and what Fil rouge would do. `--json` prints one object
 for scripts: {"safety": category or null, "flows": [{"id", "score"}, ...]}.
 """
@@ -45,6 +45,11 @@ def understand(settings: Settings, args: argparse.Namespace) -> int:
             f"phrase {phrase.text!r} [{phrase.language}], words typed: "
             f"{', '.join(alarm.found.typed)}"
             f"{'' if alarm.found.exact else ' (one letter apart)'}"
+        )
+    for aside in understanding.spoken_of(reading):
+        print(
+            f"A risk spoken of, not happening: {aside.phrase.text!r} [{aside.phrase.language}] "
+            f"({aside.phrase.payload}): its words do not open the net"
         )
     print("Guides, best first (offered: * ):" if ranked else "Guides: none")
     for r in ranked:

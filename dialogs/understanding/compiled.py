@@ -60,6 +60,9 @@ class Understanding:
     categories: list[Category] = field(default_factory=list)
     """In order of priority: the first found wins."""
     safety: PhraseSet = field(default_factory=PhraseSet)
+    about: PhraseSet = field(default_factory=PhraseSet)
+    """Phrases that speak of a category's risk, not of it happening ("peur de
+    faire une overdose"): the words they cover open nothing for that category."""
     smalltalk: PhraseSet = field(default_factory=PhraseSet)
     choices: dict[tuple[str, str], Choice] = field(default_factory=dict)
     """(flow id, step id) -> the typed answers of that choice."""
@@ -79,15 +82,31 @@ class Understanding:
 
         When phrases of several categories are found, the longest phrase wins
         ("il va me tuer" is violence, not "me tuer"); on equal length, the
-        category with the smaller priority (overdose first).
+        category with the smaller priority (overdose first). A phrase inside
+        one of its category's `about` phrases does not count: "overdose" in
+        "j'ai peur de faire une overdose" asks for the guide, while "il respire
+        plus" in the same text still opens the net.
         """
+        covered: dict[str, set[int]] = {}
+        for aside in self.spoken_of(reading):
+            span = range(min(aside.positions), max(aside.positions) + 1)
+            covered.setdefault(aside.phrase.payload, set()).update(span)
         found = self.safety.find(reading)
         rank = {category.id: i for i, category in enumerate(self.categories)}
-        found = [f for f in found if f.phrase.payload in rank]
+        found = [
+            f
+            for f in found
+            if f.phrase.payload in rank
+            and not covered.get(f.phrase.payload, set()).issuperset(f.positions)
+        ]
         if not found:
             return None
         best = min(found, key=lambda f: (-len(f.phrase.words), rank[f.phrase.payload]))
         return Alarm(self.categories[rank[best.phrase.payload]], best)
+
+    def spoken_of(self, reading: Reading) -> list[Found]:
+        """The `about` phrases the text contains: a risk spoken of, not happening."""
+        return self.about.find(reading)
 
     def small_talk(self, reading: Reading) -> str | None:
         """The kind of ordinary words said ("greeting", "thanks", ...), the first found."""

@@ -52,7 +52,24 @@ def check(flows: FlowSet) -> list[FlowError]:
                     f"step: the safety net ({net.path}) has no step {category.step!r}",
                 )
             )
+    errors.extend(_about(flows))
     return errors
+
+
+def _about(flows: FlowSet) -> Iterator[FlowError]:
+    """An `about:` phrase silences the phrases of its category that it contains:
+    one that contains none would silence nothing."""
+    understanding = flows.understanding
+    paths = {category.id: category.path for category in understanding.categories}
+    for aside in understanding.about.phrases:
+        found = understanding.safety.find(understanding.read(aside.text))
+        if not any(f.phrase.payload == aside.payload for f in found):
+            yield FlowError(
+                paths.get(aside.payload, ""),
+                1,
+                f"about: {aside.language} {aside.text!r} contains no phrase of "
+                f"{aside.payload!r}: it would silence nothing, so say the risk with one",
+            )
 
 
 def _phrases(flow: Flow, where: str, phrases: Phrases) -> Iterator[FlowError]:

@@ -22,7 +22,7 @@ from dialogs.schema import Choose, Flow, Language, texts_of
 from dialogs.understanding import text
 from dialogs.understanding.compiled import Category, Choice, Understanding
 from dialogs.understanding.lexicon import Lexicon, Stem
-from dialogs.understanding.phrases import Phrase, PhraseSet
+from dialogs.understanding.phrases import GAP, Phrase, PhraseSet
 from dialogs.understanding.topics import Topic
 
 PHRASES_DIR = Path(__file__).parents[1] / "phrases"
@@ -58,9 +58,10 @@ def compile_understanding(
     for lexicon in understanding.lexicons.values():
         lexicon.exact = known | lexicon.stopwords
     builder = _Builder(understanding)
-    for category, phrases in data.categories():
+    for category, phrases, about in data.categories():
         understanding.categories.append(category)
         builder.phrases(understanding.safety, phrases, category.id)
+        builder.phrases(understanding.about, about, category.id, gap=0)
     for kind, phrases in data.small_talk():
         builder.phrases(understanding.smalltalk, phrases, kind)
     for flow in flows.values():
@@ -128,12 +129,15 @@ class _Builder:
             return tuple(dict.fromkeys(lexicon.add(t.key, self._next) for t in tokens))
         return tuple(lexicon.add(t.key, self._next) for t in tokens)
 
-    def phrases(self, into: PhraseSet, phrases: Mapping[str, list[str]], payload: str) -> None:
+    def phrases(
+        self, into: PhraseSet, phrases: Mapping[str, list[str]], payload: str, gap: int = GAP
+    ) -> None:
         for language, said in phrases.items():
             for phrase in said:
                 words = self.words(language, phrase)
                 if words:
-                    into.add(Phrase(language, phrase, words, payload, self.fuzzy(language, words)))
+                    fuzzy = self.fuzzy(language, words)
+                    into.add(Phrase(language, phrase, words, payload, fuzzy, gap))
 
     def choice(self, flow: Flow, step: Choose, labels: Labels | None) -> Choice:
         phrases = PhraseSet()
@@ -226,8 +230,10 @@ class _Data:
     def stopwords(self, language: str) -> frozenset[str]:
         return frozenset(text.words(str(self._stopwords.get(language) or "")))
 
-    def categories(self) -> Iterator[tuple[Category, dict[str, list[str]]]]:
-        found: list[tuple[int, Category, dict[str, list[str]]]] = []
+    def categories(self) -> Iterator[tuple[Category, dict[str, list[str]], dict[str, list[str]]]]:
+        """Each category of distress, its phrases, and its `about` phrases (a risk
+        spoken of, not happening), in order of priority."""
+        found: list[tuple[int, Category, dict[str, list[str]], dict[str, list[str]]]] = []
         for path in sorted((self.root / "safety").glob("*.yaml")):
             name = f"safety/{path.name}"
             raw = self._read(name)
@@ -244,11 +250,11 @@ class _Data:
             except (KeyError, TypeError, ValueError) as error:
                 self._error(name, raw, f"a category has id, priority, urgent, step ({error})")
                 continue
-            found.append(
-                (priority, category, self._languages(name, raw.get("phrases"), category.id))
-            )
-        for _priority, category, phrases in sorted(found, key=lambda f: f[0]):
-            yield category, phrases
+            phrases = self._languages(name, raw.get("phrases"), category.id)
+            about = self._languages(name, raw["about"], "about") if "about" in raw else {}
+            found.append((priority, category, phrases, about))
+        for _priority, category, phrases, about in sorted(found, key=lambda f: f[0]):
+            yield category, phrases, about
 
     def small_talk(self) -> Iterator[tuple[str, dict[str, list[str]]]]:
         raw = self._read("smalltalk.yaml")

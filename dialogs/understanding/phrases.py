@@ -5,6 +5,8 @@ text contains it when its words come in that order, each typed word meeting the
 phrase's word (see `lexicon`), with at most `GAP` other words between two of
 them: "j'ai tellement envie de mourir" contains "envie de mourir", "je veux en
 finir avec mes papiers" contains "en finir" (a false alarm the net accepts).
+A phrase may allow fewer words between its own (`gap`): the safety net's
+`about:` phrases are met only as written, word after word.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class Phrase:
     fuzzy: bool = True
     """Whether its words may be met one letter apart. A phrase of one short word
     may not: alone, "menace" one letter from "menage" is a guess too far."""
+    gap: int = GAP
+    """Other words allowed between two of its words."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class Found:
     typed: tuple[str, ...]
     exact: bool
     """Every word met exactly (no misspelling allowed for)."""
+    positions: tuple[int, ...]
+    """Where the typed words that made it are in the text (indexes of typed words,
+    the same in every language): what a phrase covers."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ class PhraseSet:
 def _locate(
     phrase: Phrase, hits: Sequence[tuple[Hit, ...]], tokens: Sequence[Token]
 ) -> Found | None:
-    """The phrase's words in order in the text, each within GAP words of the last."""
+    """The phrase's words in order in the text, each within `gap` words of the last."""
     first = phrase.words[0]
     for start, at_start in enumerate(hits):
         if not any(h.word == first and (h.exact or phrase.fuzzy) for h in at_start):
@@ -105,7 +112,7 @@ def _locate(
             nxt = next(
                 (
                     (i, any(h.exact for h in hits[i] if h.word == word))
-                    for i in range(last + 1, min(len(hits), last + GAP + 2))
+                    for i in range(last + 1, min(len(hits), last + phrase.gap + 2))
                     if any(h.word == word and (h.exact or phrase.fuzzy) for h in hits[i])
                 ),
                 None,
@@ -115,5 +122,10 @@ def _locate(
             places.append(nxt[0])
             exact.append(nxt[1])
         else:
-            return Found(phrase, tuple(tokens[i].typed for i in places), all(exact))
+            return Found(
+                phrase,
+                tuple(tokens[i].typed for i in places),
+                all(exact),
+                tuple(tokens[i].position for i in places),
+            )
     return None

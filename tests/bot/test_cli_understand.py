@@ -47,3 +47,11 @@ def test_the_guides_are_shown_with_their_title_in_the_language_asked() -> None:
     assert "logement_social" in done.stdout
     assert "Social housing" in done.stdout or "social housing" in done.stdout
     assert "Fil rouge would: offer" in done.stdout
+
+
+def test_a_risk_spoken_of_is_named_with_the_guide_it_offers() -> None:
+    done = filrouge("understand", "j'ai peur de faire une overdose en sortant")
+    assert done.returncode == 0, done.stderr
+    assert "Safety net: no" in done.stdout
+    assert "A risk spoken of, not happening: 'peur de faire une overdose' [fr]" in done.stdout
+    assert "Fil rouge would: offer one guide" in done.stdout

@@ -3,10 +3,14 @@ and synonyms that could not work, or would compete, are errors that say what to 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from dialogs.flowset import FlowSet
 from dialogs.lint import check
 from dialogs.loader import load
+from dialogs.understanding import lint as understanding_lint
+from dialogs.understanding.load import PHRASES_DIR, compile_understanding
 
 HOME = Path(__file__).parent / "fixtures" / "home.yaml"
 GUIDE = """id: {id}
@@ -77,3 +81,28 @@ def test_synonyms_of_a_missing_step_or_option_or_of_two_options_are_reported(
     assert (
         "vitale.yaml: synonyms of where: fr 'dehors' is given to both 'here' and 'there'" in found
     )
+
+
+def test_an_about_phrase_that_contains_no_phrase_of_its_category_is_reported(
+    tmp_path: Path,
+) -> None:
+    phrases = tmp_path / "phrases"
+    shutil.copytree(PHRASES_DIR, phrases)
+    overdose = phrases / "safety" / "overdose.yaml"
+    written = overdose.read_text("utf-8")
+    assert "\nabout:\n  fr:\n" in written
+    overdose.write_text(
+        written.replace("\nabout:\n  fr:\n", "\nabout:\n  fr:\n    - peur de sortir\n"), "utf-8"
+    )
+    flows, errors = load([HOME])
+    assert errors == []
+    understanding, errors = compile_understanding(flows.flows, root=phrases)
+    assert errors == []
+    found = understanding_lint.check(FlowSet(flows.flows, understanding))
+    assert [(Path(e.path).name, e.message) for e in found] == [
+        (
+            "overdose.yaml",
+            "about: fr 'peur de sortir' contains no phrase of 'overdose': "
+            "it would silence nothing, so say the risk with one",
+        )
+    ]

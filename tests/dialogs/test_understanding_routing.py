@@ -4,10 +4,14 @@ among those offered (at most three) for at least 90 % of them."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from dialogs import loader
 from dialogs.flowset import FlowSet
+from dialogs.schema import Call
+from dialogs.understanding.load import LANGUAGES
 from tests.dialogs.phrase_tables import table
 
 QUESTIONS = table("guides.txt")
@@ -43,8 +47,28 @@ def test_the_right_guide_is_offered_for_nine_questions_in_ten(flows: FlowSet) ->
     assert first >= 0.8
 
 
+def test_every_guide_a_menu_opens_can_be_found_by_typing_in_every_language(
+    flows: FlowSet,
+) -> None:
+    # A guide on the second page of a menu is still one sentence away.
+    called = {s.call for flow in flows.flows.values() for s in flow.steps if isinstance(s, Call)}
+    guides = {g for g in called if not any(isinstance(s, Call) for s in flows[g].steps)}
+    asked = Counter(guide for guide, _ in QUESTIONS)
+    missing = [
+        f"{g}: topics in {sorted(flows[g].topics)}, {asked[g]} questions in guides.txt"
+        for g in sorted(guides)
+        if set(flows[g].topics) != set(LANGUAGES) or asked[g] < 3
+    ]
+    assert {"sante_handicap", "papiers_numerique"} <= guides
+    assert missing == []
+
+
 @pytest.mark.parametrize(
-    "text", ["bonjour", "merci", "oui", "non", "14/03/2027", "", "😀", "?!", "je ne comprends pas"]
+    "text",
+    [
+        *("bonjour", "merci", "oui", "non", "14/03/2027", "", "😀", "?!", "je ne comprends pas"),
+        *("bof 3", "j'ai 2 enfants"),  # a number is no topic
+    ],
 )
 def test_ordinary_words_offer_no_guide(flows: FlowSet, text: str) -> None:
     assert offered(flows, text) == []

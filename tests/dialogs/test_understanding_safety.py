@@ -102,6 +102,35 @@ def test_the_longest_phrase_decides_between_two_categories(flows: FlowSet) -> No
     assert category_of(flows, "j'ai avalé tous mes cachets pour mourir") == "overdose"
 
 
+def offered(flows: FlowSet, text: str) -> list[str]:
+    understanding = flows.understanding
+    return [r.flow for r in understanding.guides(understanding.read(text))]
+
+
+def test_a_question_about_the_risk_of_overdose_offers_the_guide_and_not_the_net(
+    flows: FlowSet,
+) -> None:
+    # "j'ai peur de faire une overdose en sortant" wants the guide; the same words
+    # when it is happening ("il respire plus, il a pris trop de came") are in
+    # distress.txt and open the net.
+    questions = [q for guide, q in table("guides.txt") if guide == "sante_overdose"]
+    assert len(questions) >= 4
+    wrong = [
+        f"{q} -> net {category_of(flows, q)}, guides {offered(flows, q)}"
+        for q in questions
+        if category_of(flows, q) is not None or "sante_overdose" not in offered(flows, q)
+    ]
+    assert wrong == []
+
+
+def test_a_risk_spoken_of_silences_only_its_own_words(flows: FlowSet) -> None:
+    assert category_of(flows, "j'ai peur de faire une overdose en sortant") is None
+    assert category_of(flows, "j'ai peur de faire une overdose, il respire plus") == "overdose"
+    assert category_of(flows, "j'ai peur de faire une overdose, je veux mourir") == "suicide"
+    # Met only word after word: a fear and an overdose a few words apart is distress.
+    assert category_of(flows, "j'ai peur, mon pote vient de faire une overdose") == "overdose"
+
+
 def test_questions_for_the_guides_do_not_open_the_net_either(flows: FlowSet) -> None:
     questions = table("guides.txt")
     alarms = [
