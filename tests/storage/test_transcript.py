@@ -44,7 +44,7 @@ class TestTranscript:
         # safeguard, and the unit of work is then run again from the start.
         with write_transaction(engine) as session:
             append_transcript(session, [said(person_id, "oui", "1002")])
-        with pytest.raises(DuplicateInbound), write_transaction(engine) as session:
+        with pytest.raises(DuplicateInbound), write_transaction(engine) as session:  # noqa: PT012
             append_transcript(session, [said(person_id, "avant", None)])
             append_transcript(session, [said(person_id, "oui", "1002")])
         with write_transaction(engine) as session:
