@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from bot.clock import Clock, SystemClock
 from bot.delivery import Deliveries
 from bot.directories import Directories
+from bot.followup import FollowUp, NoFollowUp
 from bot.i18n import Catalogs
 from bot.locks import WriterLock
 from bot.passwords import Hasher
@@ -33,6 +34,8 @@ class Services:
     clock: Clock
     directories: Directories
     deliveries: Deliveries = field(default_factory=Deliveries)
+    followup: FollowUp = field(default_factory=NoFollowUp)
+    """Appointments and flags, as counsellors see them (`bot.followup`)."""
     writer: WriterLock = field(default_factory=lambda: WriterLock(single_writer=True))
 
     @contextmanager

@@ -7,6 +7,7 @@ the person's language (Arabic right to left); the code itself reads left to righ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import segno
@@ -24,8 +25,16 @@ def qr_svg(link: str) -> str:
     return str(segno.make(link, error="m").svg_inline(scale=6, title=link))
 
 
-def render_release_sheet(translator: Translator, full_name: str, issued: IssuedCode) -> str:
-    """The sheet's HTML, in the translator's language, expiry in its time zone."""
+def render_release_sheet(
+    translator: Translator,
+    full_name: str,
+    issued: IssuedCode,
+    *,
+    left_to_do: Sequence[str] = (),
+    appointments: Sequence[str] = (),
+) -> str:
+    """The sheet's HTML, in the translator's language, expiry in its time zone; with
+    what is left to do and the next appointments (texts in that language) when given."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True),
@@ -45,6 +54,8 @@ def render_release_sheet(translator: Translator, full_name: str, issued: IssuedC
         deep_link=issued.deep_link,
         expires=translator.when(issued.expires_at),
         qr=Markup(qr_svg(issued.deep_link)),  # noqa: S704  (SVG made by segno from our link)
+        left_to_do=left_to_do,
+        appointments=appointments,
     )
 
 
