@@ -1,5 +1,6 @@
 """The composition root: the services with every channel's delivery, and one FastAPI
-app serving the kiosk, the health check and the Telegram webhook (the console to come).
+app serving the kiosk, the counsellors' console, the health check and the Telegram
+webhook.
 
 Only this module and the command line (`bot.cli`) import the channels; the core
 (`bot.turn`, `bot.delivery`, ...) never does (import-linter checks it).
@@ -19,6 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from bot.clock import Clock
+from bot.console import routes as console
 from bot.kiosk import routes as kiosk
 from bot.kiosk.delivery import KioskDelivery
 from bot.services import Services, build
@@ -71,6 +73,7 @@ def create_app(
     )
     app.state.services = services
     kiosk.install(app, services)
+    console.install(app, services)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> Response:

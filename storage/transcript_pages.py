@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session
 
 from storage.enums import Channel, Direction
@@ -35,6 +36,8 @@ class Shown:
     """The kind of output said (text, choices, plan...), None for what the person did."""
     event: str | None
     """What the person did (said, pressed, system), None for what was said to them."""
+    name: str | None
+    """The name of a system event (start, released...), None otherwise."""
     flow_id: str | None
     step_id: str | None
 
@@ -48,17 +51,18 @@ _SHOWN = (
     _ENTRY.c.text,
     _ENTRY.c.payload["output"].as_string(),
     _ENTRY.c.payload["event"].as_string(),
+    _ENTRY.c.payload["name"].as_string(),
     _ENTRY.c.flow_id,
     _ENTRY.c.step_id,
 )
 _MINE = _ENTRY.c.person_id == bindparam("person_id")
-_BEFORE = (
+_BEFORE: Select[Any] = (
     select(*_SHOWN)
     .where(_MINE, _ENTRY.c.id < bindparam("before"))
     .order_by(_ENTRY.c.id.desc())
     .limit(bindparam("limit"))
 )
-_FROM = (
+_FROM: Select[Any] = (
     select(*_SHOWN)
     .where(_MINE, _ENTRY.c.id >= bindparam("start"))
     .order_by(_ENTRY.c.id)

@@ -1,5 +1,5 @@
-"""The `filrouge` command: serve, db upgrade, person add / link-code / release, flows check /
-doc, services import, understand."""
+"""The `filrouge` command: serve, db upgrade, person add / link-code / release, counsellor
+add / list / deactivate / assign, purge, flows check / doc, services import, understand."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.cli.counsellors import add_commands as add_counsellor_commands
 from bot.cli.flows import flows_check, flows_doc, services_import
 from bot.cli.people import person_add, person_link_code, person_release
 from bot.cli.understand import understand
@@ -34,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="filrouge", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the web app (kiosk) in one process")
+    serve = commands.add_parser("serve", help="run the web app (kiosk, console) in one process")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="add demo data if the base is empty")
@@ -64,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     release = person.add_parser("release", help="mark a person released (they go outside)")
     release.add_argument("code", metavar="PERSONCODE", help="the person's kiosk code")
     release.set_defaults(handler=person_release)
+
+    add_counsellor_commands(commands)
 
     flows = commands.add_parser("flows", help="dialog flows").add_subparsers(required=True)
     check = flows.add_parser("check", help="load and lint the flows; non-zero on any error")
@@ -126,6 +129,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  {account.login} / {account.secret}  ({account.who}, {account.language})")
         print(f"Counsellor: {DEMO_COUNSELLOR.login} / {DEMO_COUNSELLOR.secret}")
     print(f"Kiosk: http://{args.host}:{args.port}/kiosk")
+    print(f"Console: http://{args.host}:{args.port}/console")
     if settings.telegram_token is None:
         uvicorn.run(create_app(services=services), host=args.host, port=args.port, log_level="info")
         return 0

@@ -3,9 +3,8 @@ retention purge of ended follow-ups; each written in the audit log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -13,46 +12,23 @@ from sqlmodel import select
 from bot import rights
 from bot.actors import CLI, Actor
 from bot.clock import MovableClock
-from bot.followup import AppointmentLine, FlagLine, Summary
+from bot.followup import AppointmentLine
 from bot.services import Services
-from bot.tx import Tx
 from storage.database import read_session
 from storage.errors import NotFound
 from storage.models import AuditEvent, Person, TranscriptEntry
 from storage.persons import get_person_by_code
 from storage.rows import id_of
+from tests.followup import KeptFollowUp
 from tests.services import demo_services
 
-
-class RememberedFollowUp:
-    """Appointments and flags kept in memory: what the port promises, nothing more."""
-
-    def __init__(self) -> None:
-        self.kept: dict[int, list[str]] = {}
-
-    def summaries(self, tx: Tx, person_ids: Sequence[int]) -> Mapping[int, Summary]:
-        return {}
-
-    def appointments(self, tx: Tx, person_id: int) -> list[AppointmentLine]:
-        return []
-
-    def flags(self, tx: Tx, person_id: int) -> list[FlagLine]:
-        return []
-
-    def deal_with_flag(self, tx: Tx, person_id: int, flag_id: int, counsellor_id: int) -> bool:
-        return False
-
-    def export(self, tx: Tx, person_id: int) -> dict[str, Any]:
-        return {"appointments": self.kept.get(person_id, [])}
-
-    def forget(self, tx: Tx, person_id: int) -> None:
-        self.kept.pop(person_id, None)
+SPIP = AppointmentLine(1, datetime(2026, 12, 10, 13, tzinfo=UTC), "spip", "SPIP d'Arras", "planned")
 
 
 @pytest.fixture
-def setup(db_url: str) -> Iterator[tuple[Services, MovableClock, RememberedFollowUp]]:
+def setup(db_url: str) -> Iterator[tuple[Services, MovableClock, KeptFollowUp]]:
     services, clock = demo_services(db_url)
-    followup = RememberedFollowUp()
+    followup = KeptFollowUp()
     services.followup = followup
     yield services, clock, followup
     services.close()
@@ -71,33 +47,33 @@ def actions(services: Services) -> list[tuple[str, str | None, int | None]]:
 
 
 def test_an_export_holds_the_person_their_follow_up_and_is_audited(
-    setup: tuple[Services, MovableClock, RememberedFollowUp],
+    setup: tuple[Services, MovableClock, KeptFollowUp],
 ) -> None:
     services, _clock, followup = setup
     person = demo01(services)
-    followup.kept[person] = ["SPIP jeudi"]
+    followup.appointments_of[person] = [SPIP]
     data = rights.export(services, person, by=Actor.counsellor(1), form="print")
     assert data["person"]["code"] == "DEMO01"
-    assert data["followup"] == {"appointments": ["SPIP jeudi"]}
+    assert data["followup"] == {"appointments": ["spip"], "flags": []}
     assert actions(services) == [("person_exported", "1", person)]
 
 
 def test_erasure_forgets_the_follow_up_and_is_audited_once(
-    setup: tuple[Services, MovableClock, RememberedFollowUp],
+    setup: tuple[Services, MovableClock, KeptFollowUp],
 ) -> None:
     services, _clock, followup = setup
     person = demo01(services)
-    followup.kept[person] = ["SPIP jeudi"]
+    followup.appointments_of[person] = [SPIP]
     assert rights.erase(services, person, by=Actor.counsellor(1))
     assert not rights.erase(services, person, by=Actor.counsellor(1))
-    assert followup.kept == {}
+    assert followup.appointments_of == {}
     assert actions(services) == [("person_erased", "1", person)]
     with pytest.raises(NotFound):
         rights.erase(services, 999, by=CLI)
 
 
 def test_the_purge_erases_follow_ups_ended_longer_ago_than_the_retention(
-    setup: tuple[Services, MovableClock, RememberedFollowUp],
+    setup: tuple[Services, MovableClock, KeptFollowUp],
 ) -> None:
     services, clock, _followup = setup
     person = demo01(services)

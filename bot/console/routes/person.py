@@ -1,0 +1,266 @@
+"""A person's page: the transcript (by pages, a day, a search), the file beside it,
+private notes, a message into the conversation, flags dealt with.
+
+Every view and every change is written in the audit log; a person the counsellor
+does not follow is a 404 (`FollowedDep`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from bot.console import words
+from bot.console.context import Console
+from bot.console.deps import (
+    ConsoleDep,
+    FollowedDep,
+    PostedFollowedDep,
+    ScriptFollowedDep,
+    ServicesDep,
+    parse_id,
+)
+from bot.console.errors import Refused, not_found
+from bot.console.person import person_file
+from bot.console.record import record, record_in
+from bot.console.security import ConsoleRoute
+from bot.console.session import Staff
+from bot.console.transcript import TranscriptPage, lines_after, read_page, who_said
+from bot.counsellor_message import write_to_person
+from bot.services import Services
+from bot.turn import retrying
+from storage.enums import Channel
+from storage.notes import add_note, notes_of
+from storage.search import search as search_transcripts
+
+router = APIRouter(prefix="/console/persons", route_class=ConsoleRoute, include_in_schema=False)
+Field = Annotated[str, Form()]
+MAX_NOTE = 5000
+MAX_QUERY = 200
+LIVE_LIMIT = 50
+NOTICES = {
+    "note": words.NOTE_SAVED,
+    "telegram": words.SENT_TELEGRAM,
+    "kiosk": words.SENT_KIOSK,
+    "date": words.DATE_SAVED,
+    "released": words.RELEASED,
+    "already": words.ALREADY_RELEASED,
+    "ended": words.FOLLOWUP_ENDED,
+    "reopened": words.FOLLOWUP_REOPENED,
+    "dealt": words.FLAG_DEALT,
+    "gone": words.FLAG_GONE,
+}
+ERRORS = {
+    "empty_note": words.EMPTY_NOTE,
+    "empty_message": words.EMPTY_MESSAGE,
+    "too_long": words.TOO_LONG,
+    "bad_date": words.BAD_DATE,
+}
+
+
+def back_to(person_id: int, notice: str = "", error: str = "", anchor: str = "") -> Response:
+    """Post/Redirect/Get: the person's page, with a notice or an error by its key."""
+    query = f"?notice={notice}" if notice else f"?error={error}" if error else ""
+    return RedirectResponse(f"/console/persons/{person_id}{query}{anchor}", 303)
+
+
+@router.get("/{person_id}")
+def person_page(
+    services: ServicesDep,
+    console: ConsoleDep,
+    followed: FollowedDep,
+    before: str = "",
+    after: str = "",
+    day: str = "",
+    around: str = "",
+    notice: str = "",
+    error: str = "",
+) -> Response:
+    asked_day = _day(day)
+    with services.read() as tx:
+        page = read_page(
+            tx,
+            followed.person_id,
+            services.settings.console_page_size,
+            timezone=services.settings.timezone,
+            before=parse_id(before),
+            after=parse_id(after),
+            day=asked_day,
+            around=parse_id(around),
+        )
+    shown = [line.id for line in page.lines]
+    detail: dict[str, Any] = {"entries": len(shown)}
+    if shown:
+        detail["from"], detail["to"] = shown[0], shown[-1]
+    if asked_day is not None:
+        detail["day"] = asked_day.isoformat()
+    record(services, followed.staff, "person_viewed", followed.person_id, **detail)
+    return _page(
+        services,
+        console,
+        followed.staff,
+        followed.person_id,
+        page,
+        notice=NOTICES.get(notice, ""),
+        error=ERRORS.get(error, ""),
+        day=asked_day.isoformat() if asked_day else "",
+    )
+
+
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _page(
+    services: Services,
+    console: Console,
+    staff: Staff,
+    person_id: int,
+    page: TranscriptPage,
+    **context: Any,
+) -> HTMLResponse:
+    with services.read() as tx:
+        file = person_file(services, tx, person_id, console.domains, console.questions)
+        notes = notes_of(tx.session, person_id)
+        appointments = services.followup.appointments(tx, person_id)
+        flags = services.followup.flags(tx, person_id)
+    return console.pages.render(
+        "person.html",
+        staff=staff,
+        file=file,
+        page=page,
+        notes=notes,
+        appointments=appointments,
+        flags=flags,
+        who_said=who_said,
+        max_length=services.settings.max_text_length,
+        max_note=MAX_NOTE,
+        retention_months=services.settings.retention_months,
+        q="",
+        **context,
+    )
+
+
+@router.get("/{person_id}/search")
+def search_person(
+    services: ServicesDep, console: ConsoleDep, followed: FollowedDep, q: str = "", before: str = ""
+) -> Response:
+    """Every word in this person's transcript (audited)."""
+    q = q[:MAX_QUERY]
+    size = services.settings.console_page_size
+    hits = []
+    if q.strip():
+        with services.read() as tx:
+            hits = search_transcripts(
+                tx.session, [followed.person_id], q, limit=size + 1, before=parse_id(before)
+            )
+        shown = min(len(hits), size)
+        record(
+            services,
+            followed.staff,
+            "transcript_searched",
+            followed.person_id,
+            query=q,
+            results=shown,
+        )
+    with services.read() as tx:
+        file = person_file(services, tx, followed.person_id, console.domains, console.questions)
+    return console.pages.render(
+        "search.html",
+        staff=followed.staff,
+        file=file,
+        q=q,
+        hits=hits[:size],
+        more=len(hits) > size,
+        names={},
+        who_said=who_said,
+    )
+
+
+@router.get("/{person_id}/live")
+def live(
+    services: ServicesDep, console: ConsoleDep, followed: ScriptFollowedDep, after: str = ""
+) -> Response:
+    """What was written after the last entry on screen, as list items (for
+    `console.js`); 204 when nothing new. Reading new entries is a view: recorded."""
+    last = parse_id(after)
+    if last is None:
+        raise not_found()
+    with services.read() as tx:
+        lines = lines_after(tx, followed.person_id, last, LIVE_LIMIT)
+    if not lines:
+        return Response(status_code=204)
+    record(
+        services,
+        followed.staff,
+        "person_viewed",
+        followed.person_id,
+        live=True,
+        entries=len(lines),
+        to=lines[-1].id,
+    )
+    html = console.pages.html("_lines.html", lines=lines, focus=None, who_said=who_said)
+    return HTMLResponse(html, headers={"X-Last-Entry": str(lines[-1].id)})
+
+
+def _text(raw: str, limit: int) -> str | None:
+    """A typed text, its line ends made plain; None when it is too long."""
+    text = raw.replace("\r\n", "\n").strip()
+    return text if len(text) <= limit else None
+
+
+@router.post("/{person_id}/notes")
+def write_note(services: ServicesDep, followed: PostedFollowedDep, text: Field = "") -> Response:
+    note = _text(text, MAX_NOTE)
+    if note is None:
+        return back_to(followed.person_id, error="too_long", anchor="#notes")
+    if not note:
+        return back_to(followed.person_id, error="empty_note", anchor="#notes")
+    with services.write() as tx:
+        note_id = add_note(
+            tx.session, followed.person_id, followed.staff.counsellor_id, note, tx.now
+        )
+        record_in(tx, followed.staff, "note_written", followed.person_id, note=note_id)
+    return back_to(followed.person_id, notice="note", anchor="#notes")
+
+
+@router.post("/{person_id}/messages")
+def write_message(services: ServicesDep, followed: PostedFollowedDep, text: Field = "") -> Response:
+    """The counsellor's words into the conversation, through the delivery port."""
+    message = _text(text, services.settings.max_text_length)
+    if message is None:
+        return back_to(followed.person_id, error="too_long", anchor="#write")
+    if not message:
+        return back_to(followed.person_id, error="empty_message", anchor="#write")
+    staff = followed.staff
+
+    def unit() -> Channel:
+        with services.write() as tx:
+            written = write_to_person(
+                services, tx, followed.person_id, staff.counsellor_id, staff.name, message
+            )
+            return written.channel
+
+    channel = retrying(unit)
+    notice = "telegram" if channel == Channel.TELEGRAM else "kiosk"
+    return back_to(followed.person_id, notice=notice, anchor="#last")
+
+
+@router.post("/{person_id}/flags/{flag_id}/dealt")
+def flag_dealt(services: ServicesDep, followed: PostedFollowedDep, flag_id: str) -> Response:
+    wanted = parse_id(flag_id)
+    if wanted is None:
+        raise Refused(words.NOT_FOUND, 404)
+    with services.write() as tx:
+        dealt = services.followup.deal_with_flag(
+            tx, followed.person_id, wanted, followed.staff.counsellor_id
+        )
+        if dealt:
+            record_in(tx, followed.staff, "flag_dealt", followed.person_id, flag=wanted)
+    return back_to(followed.person_id, notice="dealt" if dealt else "gone", anchor="#flags")
