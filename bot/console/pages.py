@@ -7,6 +7,7 @@ what people wrote goes through the `revealed` filter (`bot.console.text`).
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -57,11 +58,17 @@ class Pages:
                 value = value.astimezone(zone).date()
             return format_date(value, "d MMMM y", locale=LANGUAGE)
 
+        @functools.cache
+        def tr(msgid: str) -> str:
+            """gettext for loops: plain (autoescape escapes it), and each msgid once."""
+            return self.translator.gettext(msgid)
+
         env.filters["moment"] = moment
         env.filters["day"] = day
         env.filters["when"] = self.translator.when
         env.filters["revealed"] = revealed
         env.globals.update(
+            tr=tr,
             words=words,
             who_said=who_said,
             domain_names=messages.DOMAINS,
