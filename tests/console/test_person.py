@@ -15,6 +15,7 @@ from bot.services import Services
 from bot.turn import Inbound, TurnResult, run_turn
 from dialogs.events import Event, Pressed, Said, System
 from storage.enums import Channel, Direction
+from storage.persons import attach_identity, mark_unreachable
 from storage.transcript import Entry, append_transcript
 from tests.console.desk import A_PERSON, B_PERSON, Desk, audit
 from tests.kiosk.visitor import Kiosk
@@ -245,3 +246,18 @@ def test_a_transcript_of_fifty_thousand_messages_opens_on_its_latest_page(
     first = cpip.get(f"/console/persons/{A_PERSON}?day=2025-01-01").text
     assert lines(first)[0] == "m0"
     assert lines(cpip.get(f"/console/persons/{A_PERSON}/search?q=m49999").text) == ["m49999"]
+
+
+def test_writing_to_a_person_who_blocked_the_bot_warns_it_may_not_arrive(
+    cpip: Desk, services: Services
+) -> None:
+    with services.write() as tx:
+        attach_identity(tx.session, A_PERSON, Channel.TELEGRAM, "4242")
+    page = unescape(cpip.get(f"/console/persons/{A_PERSON}").text)
+    assert "Le message part sur son téléphone (Telegram)." in page
+    assert "ce message risque de ne pas arriver" not in page
+    with services.write() as tx:
+        mark_unreachable(tx.session, A_PERSON, tx.now)
+    page = unescape(cpip.get(f"/console/persons/{A_PERSON}").text)
+    assert "Injoignable" in page
+    assert "(elle a bloqué le robot) : ce message risque de ne pas arriver." in page
