@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Form, Query, Request
+from pydantic import AfterValidator
 
 from bot.console import words
 from bot.console.context import Console
@@ -23,11 +24,17 @@ from bot.console.errors import NotLoggedIn, Refused, not_found
 from bot.console.pages import Pages
 from bot.console.session import COOKIE, Staff, csrf_ok, resume
 from bot.services import Services
+from bot.typed import cleaned
 from storage.audit import record_audit
 from storage.counsellors import is_assigned
 from storage.persons import get_person
 
 MAX_ID = 2**31 - 1  # the id columns are 32-bit on PostgreSQL: a larger number is no row
+
+FormText = Annotated[str, Form(), AfterValidator(cleaned)]
+"""A form field as typed, without control characters (a NUL would be a 500 on PostgreSQL)."""
+QueryText = Annotated[str, Query(), AfterValidator(cleaned)]
+"""A query parameter as typed, without control characters."""
 
 
 async def services_of(request: Request) -> Services:
@@ -60,9 +67,9 @@ def refused(
     asked: str | None = None,
 ) -> None:
     """Write a refusal in the audit log: who, what they asked, why it was refused."""
-    detail = {"method": request.method, "path": request.url.path, "reason": reason}
+    detail = {"method": request.method, "path": cleaned(request.url.path)[:200], "reason": reason}
     if asked is not None:
-        detail["asked"] = asked[:64]
+        detail["asked"] = cleaned(asked)[:64]
     with services.write() as tx:
         record_audit(
             tx.session,
@@ -98,7 +105,7 @@ ScriptStaffDep = Annotated[Staff, Depends(script_staff_of)]
 
 
 def posting_staff_of(
-    request: Request, services: ServicesDep, staff: StaffDep, csrf: Annotated[str, Form()] = ""
+    request: Request, services: ServicesDep, staff: StaffDep, csrf: FormText = ""
 ) -> Staff:
     """The counsellor, when the form carries their session's token (else 403)."""
     if not csrf_ok(staff, csrf):

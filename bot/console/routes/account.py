@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bot.console import login_token, words
 from bot.console.auth import Outcome, log_in
-from bot.console.deps import PagesDep, PostingDep, ServicesDep, refused
+from bot.console.deps import FormText, PagesDep, PostingDep, QueryText, ServicesDep, refused
 from bot.console.errors import Refused
 from bot.console.pages import Pages
 from bot.console.security import ConsoleRoute
@@ -17,12 +17,13 @@ from bot.console.session import COOKIE, Ended, clear_cookie, log_out, set_cookie
 from bot.services import Services
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
-Field = Annotated[str, Form()]
 ENDED = {Ended.IDLE: words.IDLE, Ended.EXPIRED: words.EXPIRED, Ended.DISABLED: words.ENDED}
 
 
 @router.get("/login")
-def login_page(services: ServicesDep, pages: PagesDep, ended: str = "", bye: str = "") -> Response:
+def login_page(
+    services: ServicesDep, pages: PagesDep, ended: QueryText = "", bye: QueryText = ""
+) -> Response:
     # Always the form, even with a live session in the browser: logging in again gives
     # a new session, so a session planted in the browser is never the one used.
     notice = words.BYE if bye else ""
@@ -35,9 +36,9 @@ def login(
     request: Request,
     services: ServicesDep,
     pages: PagesDep,
-    login: Field = "",
-    password: Field = "",
-    csrf: Field = "",
+    login: FormText = "",
+    password: FormText = "",
+    csrf: FormText = "",
 ) -> Response:
     if not login_token.matches(request, csrf):
         refused(services, request, None, "csrf_login")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import col, select
 
@@ -13,7 +11,15 @@ from bot.actors import Actor
 from bot.console import words
 from bot.console.caseload import fold
 from bot.console.context import Console
-from bot.console.deps import AdminDep, ConsoleDep, PostingAdminDep, ServicesDep, parse_id
+from bot.console.deps import (
+    AdminDep,
+    ConsoleDep,
+    FormText,
+    PostingAdminDep,
+    QueryText,
+    ServicesDep,
+    parse_id,
+)
 from bot.console.security import ConsoleRoute
 from bot.console.session import Staff
 from bot.counsellors import AccountRefused, NewAccount
@@ -25,7 +31,6 @@ from storage.models import Assignment, Counsellor, Person
 from storage.persons import get_person_by_code
 
 router = APIRouter(prefix="/console/admin", route_class=ConsoleRoute, include_in_schema=False)
-Field = Annotated[str, Form()]
 NOTICES = {
     "disabled": words.ACCOUNT_DISABLED,
     "assigned": words.ASSIGNED,
@@ -61,7 +66,7 @@ def _accounts_page(
 
 @router.get("/accounts")
 def accounts(
-    services: ServicesDep, console: ConsoleDep, staff: AdminDep, notice: str = ""
+    services: ServicesDep, console: ConsoleDep, staff: AdminDep, notice: QueryText = ""
 ) -> Response:
     return _accounts_page(services, console, staff, notice=NOTICES.get(notice, ""))
 
@@ -71,10 +76,10 @@ def add_account(
     services: ServicesDep,
     console: ConsoleDep,
     staff: PostingAdminDep,
-    login: Field = "",
-    name: Field = "",
-    role: Field = "cpip",
-    password: Field = "",
+    login: FormText = "",
+    name: FormText = "",
+    role: FormText = "cpip",
+    password: FormText = "",
 ) -> Response:
     """Create an account; a drawn password is shown once, on this page."""
     role = role if role in {r.value for r in Role} else Role.CPIP.value
@@ -114,7 +119,11 @@ def disable(services: ServicesDep, staff: PostingAdminDep, counsellor_id: str) -
 
 @router.get("/persons")
 def persons(
-    services: ServicesDep, console: ConsoleDep, staff: AdminDep, find: str = "", notice: str = ""
+    services: ServicesDep,
+    console: ConsoleDep,
+    staff: AdminDep,
+    find: QueryText = "",
+    notice: QueryText = "",
 ) -> Response:
     """The persons (code, name, who follows them): what an administrator needs to
     assign them, nothing of their conversation."""
@@ -158,9 +167,9 @@ def assignment(
     services: ServicesDep,
     console: ConsoleDep,
     staff: PostingAdminDep,
-    login: Field = "",
-    code: Field = "",
-    action: Field = "assign",
+    login: FormText = "",
+    code: FormText = "",
+    action: FormText = "assign",
 ) -> Response:
     remove = action == "remove"
     try:
@@ -184,10 +193,10 @@ def audit(
     services: ServicesDep,
     console: ConsoleDep,
     staff: AdminDep,
-    person: str = "",
-    actor: str = "",
-    action: str = "",
-    before: str = "",
+    person: QueryText = "",
+    actor: QueryText = "",
+    action: QueryText = "",
+    before: QueryText = "",
 ) -> Response:
     """The audit log, latest first, by person code, account login or action."""
     size = services.settings.console_page_size

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from bot.console.caseload import SITUATIONS, SORTS, caseload_lines
-from bot.console.deps import ConsoleDep, ServicesDep, StaffDep, parse_id
+from bot.console.deps import ConsoleDep, QueryText, ServicesDep, StaffDep, parse_id
 from bot.console.record import record
 from bot.console.security import ConsoleRoute
 from bot.console.transcript import who_said
@@ -40,9 +40,9 @@ def caseload_page(
     services: ServicesDep,
     console: ConsoleDep,
     staff: StaffDep,
-    find: str = "",
-    situation: str = "",
-    sort: str = "",
+    find: QueryText = "",
+    situation: QueryText = "",
+    sort: QueryText = "",
 ) -> Response:
     situation = situation if situation in SITUATIONS else ""
     sort = sort if sort in SORTS else ""
@@ -73,8 +73,8 @@ def search_caseload(
     services: ServicesDep,
     console: ConsoleDep,
     staff: StaffDep,
-    q: str = "",
-    before: str = "",
+    q: QueryText = "",
+    before: QueryText = "",
 ) -> Response:
     """Every word in the transcripts of the persons the counsellor follows (audited)."""
     q = q[:MAX_QUERY]

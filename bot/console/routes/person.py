@@ -8,9 +8,9 @@ does not follow is a 404 (`FollowedDep`).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.console import words
@@ -18,7 +18,9 @@ from bot.console.context import Console
 from bot.console.deps import (
     ConsoleDep,
     FollowedDep,
+    FormText,
     PostedFollowedDep,
+    QueryText,
     ScriptFollowedDep,
     ServicesDep,
     parse_id,
@@ -37,7 +39,6 @@ from storage.notes import add_note, notes_of
 from storage.search import search as search_transcripts
 
 router = APIRouter(prefix="/console/persons", route_class=ConsoleRoute, include_in_schema=False)
-Field = Annotated[str, Form()]
 MAX_NOTE = 5000
 MAX_QUERY = 200
 LIVE_LIMIT = 50
@@ -72,12 +73,12 @@ def person_page(
     services: ServicesDep,
     console: ConsoleDep,
     followed: FollowedDep,
-    before: str = "",
-    after: str = "",
-    day: str = "",
-    around: str = "",
-    notice: str = "",
-    error: str = "",
+    before: QueryText = "",
+    after: QueryText = "",
+    day: QueryText = "",
+    around: QueryText = "",
+    notice: QueryText = "",
+    error: QueryText = "",
 ) -> Response:
     asked_day = _day(day)
     with services.read() as tx:
@@ -149,7 +150,11 @@ def _page(
 
 @router.get("/{person_id}/search")
 def search_person(
-    services: ServicesDep, console: ConsoleDep, followed: FollowedDep, q: str = "", before: str = ""
+    services: ServicesDep,
+    console: ConsoleDep,
+    followed: FollowedDep,
+    q: QueryText = "",
+    before: QueryText = "",
 ) -> Response:
     """Every word in this person's transcript (audited)."""
     q = q[:MAX_QUERY]
@@ -185,7 +190,7 @@ def search_person(
 
 @router.get("/{person_id}/live")
 def live(
-    services: ServicesDep, console: ConsoleDep, followed: ScriptFollowedDep, after: str = ""
+    services: ServicesDep, console: ConsoleDep, followed: ScriptFollowedDep, after: QueryText = ""
 ) -> Response:
     """What was written after the last entry on screen, as list items (for
     `console.js`); 204 when nothing new. Reading new entries is a view: recorded."""
@@ -216,7 +221,7 @@ def _text(raw: str, limit: int) -> str | None:
 
 
 @router.post("/{person_id}/notes")
-def write_note(services: ServicesDep, followed: PostedFollowedDep, text: Field = "") -> Response:
+def write_note(services: ServicesDep, followed: PostedFollowedDep, text: FormText = "") -> Response:
     note = _text(text, MAX_NOTE)
     if note is None:
         return back_to(followed.person_id, error="too_long", anchor="#notes")
@@ -231,7 +236,9 @@ def write_note(services: ServicesDep, followed: PostedFollowedDep, text: Field =
 
 
 @router.post("/{person_id}/messages")
-def write_message(services: ServicesDep, followed: PostedFollowedDep, text: Field = "") -> Response:
+def write_message(
+    services: ServicesDep, followed: PostedFollowedDep, text: FormText = ""
+) -> Response:
     """The counsellor's words into the conversation, through the delivery port."""
     message = _text(text, services.settings.max_text_length)
     if message is None:

@@ -4,14 +4,13 @@ Telegram link code with its printable sheet, the end of the follow-up."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from bot import linking
 from bot.authoring.release_sheet import render_release_sheet
-from bot.console.deps import PostedFollowedDep, ServicesDep
+from bot.console.deps import FormText, PostedFollowedDep, ServicesDep
 from bot.console.record import record_in
 from bot.console.routes.person import back_to
 from bot.console.security import CATALOGUE_POLICY, ConsoleRoute
@@ -26,11 +25,12 @@ from storage.errors import NotFound
 from storage.persons import get_person
 
 router = APIRouter(prefix="/console/persons", route_class=ConsoleRoute, include_in_schema=False)
-Field = Annotated[str, Form()]
 
 
 @router.post("/{person_id}/release-date")
-def release_date(services: ServicesDep, followed: PostedFollowedDep, day: Field = "") -> Response:
+def release_date(
+    services: ServicesDep, followed: PostedFollowedDep, day: FormText = ""
+) -> Response:
     """Set (or clear, empty) the day the person is expected to leave."""
     try:
         planned = date.fromisoformat(day) if day else None
@@ -100,7 +100,7 @@ def _sheet(services: Services, person_id: int, issued: linking.IssuedCode) -> st
 
 
 @router.post("/{person_id}/followup")
-def followup(services: ServicesDep, followed: PostedFollowedDep, action: Field = "") -> Response:
+def followup(services: ServicesDep, followed: PostedFollowedDep, action: FormText = "") -> Response:
     """End the follow-up (the retention delay starts) or reopen it."""
     if action not in ("end", "reopen"):
         return back_to(followed.person_id)

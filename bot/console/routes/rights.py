@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from bot import rights
 from bot.actors import Actor
 from bot.console import words
-from bot.console.deps import AdministeredDep, ConsoleDep, FollowedDep, ServicesDep
+from bot.console.deps import AdministeredDep, ConsoleDep, FollowedDep, FormText, ServicesDep
 from bot.console.errors import Refused
 from bot.console.security import ConsoleRoute
 from storage.persons import get_person
@@ -49,9 +48,7 @@ def export_json(services: ServicesDep, followed: FollowedDep) -> Response:
 
 
 @router.post("/admin/persons/{person_id}/erase")
-def erase(
-    services: ServicesDep, person: AdministeredDep, confirm: Annotated[str, Form()] = ""
-) -> Response:
+def erase(services: ServicesDep, person: AdministeredDep, confirm: FormText = "") -> Response:
     """Erase a person's data on their request; the code typed again confirms it."""
     with services.read() as tx:
         found = get_person(tx.session, person.person_id)
