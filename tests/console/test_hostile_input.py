@@ -55,12 +55,13 @@ def _params(dependant: Dependant) -> Iterator[tuple[str, str]]:
 
 def targets(services: Services) -> list[Target]:
     app = create_app(services=services)
-    found = []
+    found: list[Target] = []
     for route in iter_route_contexts(app.routes):
-        if not (route.path or "").startswith("/console") or route.path in SKIPPED:
+        path = route.path or ""
+        if not path.startswith("/console") or path in SKIPPED:
             continue
         params = tuple(sorted({p for p in _params(route.dependant) if p != ("form", "csrf")}))
-        found.extend(Target(method, route.path, params) for method in sorted(route.methods or ()))
+        found.extend(Target(method, path, params) for method in sorted(route.methods or ()))
     return found
 
 
