@@ -53,7 +53,7 @@ _LAST_SAID = (
         _ENTRY.c.direction == Direction.IN,
         _ENTRY.c.channel.in_([Channel.KIOSK, Channel.TELEGRAM]),
     )
-    .order_by(_ENTRY.c.id.desc())
+    .order_by(_ENTRY.c.person_id.desc(), _ENTRY.c.id.desc())  # the index's order
     .limit(1)
     .correlate(_PERSON)
     .scalar_subquery()

@@ -29,11 +29,11 @@ from bot.console.errors import Refused, not_found
 from bot.console.person import person_file
 from bot.console.record import record, record_in
 from bot.console.security import ConsoleRoute
-from bot.console.session import Staff
-from bot.console.transcript import TranscriptPage, lines_after, read_page, who_said
+from bot.console.transcript import lines_after, read_page, who_said
 from bot.counsellor_message import write_to_person
 from bot.services import Services
 from bot.turn import retrying
+from bot.tx import Tx
 from storage.enums import Channel
 from storage.notes import add_note, notes_of
 from storage.search import search as search_transcripts
@@ -81,7 +81,7 @@ def person_page(
     error: QueryText = "",
 ) -> Response:
     asked_day = _day(day)
-    with services.read() as tx:
+    with services.read() as tx:  # one read for all the page shows
         page = read_page(
             tx,
             followed.person_id,
@@ -92,6 +92,7 @@ def person_page(
             day=asked_day,
             around=parse_id(around),
         )
+        beside = _beside(services, console, tx, followed.person_id)
     shown = [line.id for line in page.lines]
     detail: dict[str, Any] = {"entries": len(shown)}
     if shown:
@@ -99,15 +100,19 @@ def person_page(
     if asked_day is not None:
         detail["day"] = asked_day.isoformat()
     record(services, followed.staff, "person_viewed", followed.person_id, **detail)
-    return _page(
-        services,
-        console,
-        followed.staff,
-        followed.person_id,
-        page,
+    return console.pages.render(
+        "person.html",
+        staff=followed.staff,
+        page=page,
+        who_said=who_said,
+        max_length=services.settings.max_text_length,
+        max_note=MAX_NOTE,
+        retention_months=services.settings.retention_months,
+        q="",
         notice=NOTICES.get(notice, ""),
         error=ERRORS.get(error, ""),
         day=asked_day.isoformat() if asked_day else "",
+        **beside,
     )
 
 
@@ -118,34 +123,14 @@ def _day(raw: str) -> date | None:
         return None
 
 
-def _page(
-    services: Services,
-    console: Console,
-    staff: Staff,
-    person_id: int,
-    page: TranscriptPage,
-    **context: Any,
-) -> HTMLResponse:
-    with services.read() as tx:
-        file = person_file(services, tx, person_id, console.domains, console.questions)
-        notes = notes_of(tx.session, person_id)
-        appointments = services.followup.appointments(tx, person_id)
-        flags = services.followup.flags(tx, person_id)
-    return console.pages.render(
-        "person.html",
-        staff=staff,
-        file=file,
-        page=page,
-        notes=notes,
-        appointments=appointments,
-        flags=flags,
-        who_said=who_said,
-        max_length=services.settings.max_text_length,
-        max_note=MAX_NOTE,
-        retention_months=services.settings.retention_months,
-        q="",
-        **context,
-    )
+def _beside(services: Services, console: Console, tx: Tx, person_id: int) -> dict[str, Any]:
+    """What the page shows beside the transcript: the file, notes, appointments, flags."""
+    return {
+        "file": person_file(services, tx, person_id, console.domains, console.questions),
+        "notes": notes_of(tx.session, person_id),
+        "appointments": services.followup.appointments(tx, person_id),
+        "flags": services.followup.flags(tx, person_id),
+    }
 
 
 @router.get("/{person_id}/search")
