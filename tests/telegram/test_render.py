@@ -17,6 +17,7 @@ from dialogs.outputs import (
     Choices,
     Handoff,
     Message,
+    Output,
     Plan,
     Question,
     Text,
@@ -33,7 +34,7 @@ def fr() -> Translator:
 
 
 def test_texts_before_a_question_travel_with_it_in_one_message(fr: Translator) -> None:
-    outputs = [
+    outputs: list[Output] = [
         Text(Message("Bonjour {first_name}.", {"first_name": "Démo"})),
         Choices(Message("Que voulez-vous ?"), (Button("a", Message("A")),), seq=4),
     ]

@@ -85,7 +85,7 @@ async def test_a_post_without_the_right_secret_is_refused(
 ) -> None:
     response = await post(client, update(phone, 1, "/start"), secret=secret)
     assert response.status_code == 403
-    await asyncio.sleep(0.3)
+    # A webhook update is handled within its request: refused, nothing runs after.
     assert botapi.sent() == []
 
 
@@ -95,8 +95,7 @@ async def test_a_webhook_retry_is_answered_once(
     body = update(phone, 77, "/start")
     first, again = await asyncio.gather(post(client, body), post(client, body))
     assert (first.status_code, again.status_code) == (200, 200)
-    await phone.wait_replies(1)
-    await asyncio.sleep(0.3)
+    # Both answered 200 once handled (and what they queued, sent): nothing is to come.
     assert len(phone.replies()) == 1
 
 
