@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
@@ -65,7 +66,7 @@ def create_app(
     mounted when `FILROUGE_TELEGRAM_WEBHOOK_URL` is set.
     """
     services = services or compose(settings or Settings())
-    lifespan = _with_bot(telegram) if telegram is not None else None
+    lifespan = _lifespan(services, telegram)
     app = FastAPI(
         title="Fil rouge", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
@@ -88,9 +89,20 @@ def create_app(
     return app
 
 
-def _with_bot(telegram: TelegramBot) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def _lifespan(
+    services: Services, telegram: TelegramBot | None
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """What runs with the app: its thread pool's size, and the bot when there is one
+    (started with the app, stopped before it ends: uvicorn's shutdown waits for it)."""
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = (
+            services.settings.web_threads
+        )
+        if telegram is None:
+            yield
+            return
         bot = asyncio.create_task(telegram.run(), name="telegram")
         bot.add_done_callback(_report_bot_end)
         try:

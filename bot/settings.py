@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=64)
     timezone: str = "Europe/Paris"
+    web_threads: int = Field(default=4, ge=1, le=64)
+    """Threads that run the web pages' work. SQLite has one writer at a time and Python
+    one running thread: a few threads answer faster than many queueing for both."""
     speech_program: str = "espeak-ng"
     """The espeak-ng program that reads messages aloud (a name on PATH or a path)."""
     locales_dir: Path = LOCALES_DIR

@@ -22,6 +22,7 @@ from storage.models import Person
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Execution option read by the SQLite "begin" hook to choose the BEGIN mode.
 _SQLITE_BEGIN = "filrouge_sqlite_begin"
+_READ = "READ"  # no BEGIN at all: statements in autocommit, each its own snapshot
 
 
 def make_engine(
@@ -61,7 +62,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get(_SQLITE_BEGIN, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode != _READ:  # a read needs no transaction of its own (below)
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -79,7 +81,7 @@ def write_transaction(engine: Engine) -> Iterator[Session]:
     exception rolls everything back; a locked or unreachable database is
     raised as :class:`DatabaseUnavailable`.
     """
-    bind = _immediate(engine) if is_sqlite(engine) else engine
+    bind = _mode(engine, "IMMEDIATE") if is_sqlite(engine) else engine
     with (
         _translated_errors(),
         Session(bind, expire_on_commit=False) as session,
@@ -88,22 +90,28 @@ def write_transaction(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-_IMMEDIATE: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_MODES: weakref.WeakKeyDictionary[Engine, dict[str, Engine]] = weakref.WeakKeyDictionary()
 
 
-def _immediate(engine: Engine) -> Engine:
-    """The engine whose transactions begin IMMEDIATE, made once per engine (making it
-    costs as much as the rest of a transaction)."""
-    found = _IMMEDIATE.get(engine)
+def _mode(engine: Engine, mode: str) -> Engine:
+    """The engine whose SQLite transactions begin in `mode`, made once per engine and
+    mode (making it costs as much as the rest of a transaction)."""
+    modes = _MODES.setdefault(engine, {})
+    found = modes.get(mode)
     if found is None:
-        found = _IMMEDIATE[engine] = engine.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})
+        found = modes[mode] = engine.execution_options(**{_SQLITE_BEGIN: mode})
     return found
 
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
-    """Yield a session for reading; its transaction is rolled back at the end."""
-    with _translated_errors(), Session(engine, expire_on_commit=False) as session:
+    """Yield a session for reading; its transaction is rolled back at the end.
+
+    On SQLite no BEGIN is sent: each statement reads a consistent snapshot of its
+    own (WAL), which is what a page needs, and costs a round trip less.
+    """
+    bind = _mode(engine, _READ) if is_sqlite(engine) else engine
+    with _translated_errors(), Session(bind, expire_on_commit=False) as session:
         yield session
 
 

@@ -127,7 +127,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Counsellor: {DEMO_COUNSELLOR.login} / {DEMO_COUNSELLOR.secret}")
     print(f"Kiosk: http://{args.host}:{args.port}/kiosk")
     if settings.telegram_token is None:
-        uvicorn.run(create_app(services=services), host=args.host, port=args.port, log_level="info")
+        app = create_app(services=services)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
         return 0
     # Telegram on: aiogram is imported only now, and runs in uvicorn's event loop,
     # started and stopped with the app (on SIGTERM or Ctrl-C the bot stops fetching,
@@ -138,7 +139,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     mode = "webhook" if telegram.webhook_url else "polling"
     print(f"Telegram: on ({mode})")
     app = create_app(services=services, telegram=telegram)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
 
 
