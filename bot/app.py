@@ -17,15 +17,24 @@ from typing import Any, Protocol
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.clock import Clock
+from bot.headers import HEADERS
+from bot.health import Readiness, readiness
 from bot.kiosk import routes as kiosk
 from bot.kiosk.delivery import KioskDelivery
+from bot.kiosk.session import LANG_COOKIE
 from bot.services import Services, build
 from bot.settings import Settings
 from bot.telegram.delivery import TelegramDelivery
-from storage.database import check_database
+from dialogs.messages import N_
+
+READY_WITHIN = 3.0
+"""Seconds `/readyz` waits for its checks."""
+UNREADABLE = N_("Cette demande n'a pas pu être lue. Revenez à l'accueil et réessayez.")
 
 
 class TelegramBot(Protocol):
@@ -58,8 +67,13 @@ def create_app(
     settings: Settings | None = None,
     services: Services | None = None,
     telegram: TelegramBot | None = None,
+    *,
+    expose_schema: bool = False,
 ) -> FastAPI:
     """Build the web app; `services` lets tests pass their own clock or database.
+
+    `expose_schema` serves the OpenAPI schema at `/openapi.json`, for the tests that
+    fuzz every route from it; never in service (it would map the app for anyone).
 
     With a Telegram channel, the bot runs with the app (started with it, stopped
     before it ends: uvicorn's shutdown waits for it); `POST /telegram/webhook` is
@@ -68,16 +82,37 @@ def create_app(
     services = services or compose(settings or Settings())
     lifespan = _lifespan(services, telegram)
     app = FastAPI(
-        title="Fil rouge", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+        title="Fil rouge",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if expose_schema else None,
+        lifespan=lifespan,
     )
     app.state.services = services
     kiosk.install(app, services)
 
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> Response:
-        if check_database(services.engine):
-            return PlainTextResponse("ok")
-        return PlainTextResponse("database unreachable", status_code=503)
+    @app.get("/healthz")
+    async def healthz() -> Response:
+        """Liveness: the process answers (never waits for the database or a thread)."""
+        return PlainTextResponse("ok", headers=HEADERS)
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        """Counts for Prometheus (no person in them); expose it to the facility's
+        monitoring only, as the console (see docs/deploy.md)."""
+        body = await asyncio.to_thread(services.metrics.exposition)
+        return Response(body, media_type=CONTENT_TYPE_LATEST, headers=HEADERS)
+
+    @app.get("/readyz")
+    async def readyz() -> Response:
+        """Readiness: a write could start, the disk has room, the migrations are current;
+        each check bounded, outside the web threads (which may all wait for a writer)."""
+        try:
+            found = await asyncio.wait_for(asyncio.to_thread(readiness, services), READY_WITHIN)
+        except TimeoutError:
+            found = Readiness({"database": f"no answer within {READY_WITHIN:.0f} s"})
+        body = {"ready": found.ready, "checks": found.checks}
+        return JSONResponse(body, status_code=200 if found.ready else 503, headers=HEADERS)
 
     @app.get("/", include_in_schema=False)
     def root() -> Response:
@@ -85,6 +120,12 @@ def create_app(
 
     if telegram is not None and services.settings.telegram_webhook_url:
         _mount_webhook(app, services.settings, telegram)
+
+    @app.exception_handler(RequestValidationError)
+    def unreadable(request: Request, _error: RequestValidationError) -> Response:
+        # Never echoed back: what was sent may be anything.
+        words = services.catalogs.get(request.cookies.get(LANG_COOKIE, "fr"))
+        return PlainTextResponse(words.gettext(UNREADABLE), status_code=400, headers=HEADERS)
 
     return app
 
@@ -132,7 +173,7 @@ def _mount_webhook(app: FastAPI, settings: Settings, telegram: TelegramBot) -> N
         )
     expected = secret.get_secret_value().encode()
 
-    @app.post("/telegram/webhook", include_in_schema=False)
+    @app.post("/telegram/webhook")
     async def telegram_webhook(request: Request) -> Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
         if not hmac.compare_digest(given, expected):

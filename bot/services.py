@@ -14,6 +14,7 @@ from bot.delivery import Deliveries
 from bot.directories import Directories
 from bot.i18n import Catalogs
 from bot.locks import WriterLock
+from bot.metrics import Metrics
 from bot.passwords import Hasher
 from bot.settings import Settings
 from bot.tx import Tx
@@ -21,6 +22,8 @@ from dialogs import lint, loader
 from dialogs.flowset import FlowSet
 from dialogs.loader import FlowLoadError
 from storage.database import is_sqlite, make_engine, read_session, write_transaction
+from storage.errors import StorageError
+from storage.outbox import count_to_send
 
 
 @dataclass
@@ -34,6 +37,7 @@ class Services:
     directories: Directories
     deliveries: Deliveries = field(default_factory=Deliveries)
     writer: WriterLock = field(default_factory=lambda: WriterLock(single_writer=True))
+    metrics: Metrics = field(default_factory=Metrics)
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
@@ -82,7 +86,7 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )
     catalogs = Catalogs.load(settings.locales_dir, settings.timezone)
-    return Services(
+    services = Services(
         settings=settings,
         engine=engine,
         flows=load_flows(catalogs),
@@ -92,3 +96,15 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         directories=Directories(settings.services_dir),
         writer=WriterLock(single_writer=is_sqlite(engine)),
     )
+    services.metrics.watch(
+        "filrouge_outbox_to_send", "Messages written and not sent yet", lambda: _to_send(services)
+    )
+    return services
+
+
+def _to_send(services: Services) -> float | None:
+    try:
+        with services.read() as tx:
+            return count_to_send(tx.session)
+    except StorageError:
+        return None  # the scrape goes on without it; /readyz says why

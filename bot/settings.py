@@ -7,6 +7,7 @@ nothing reads the environment anywhere else.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,7 +26,10 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     """How long a SQLite writer waits for another before the page says "busy"."""
     secure_cookies: bool = False
-    """Set true when the kiosk is served over HTTPS (cookies get `Secure`)."""
+    """Cookies always `Secure` (set it in production behind HTTPS). Whatever it says, a
+    page that came over HTTPS sets `Secure` cookies."""
+    kiosk_session_hours: int = Field(default=4, ge=1, le=24)
+    """The longest a kiosk session lasts, busy or not: then the person logs in again."""
     kiosk_idle_seconds: int = Field(default=180, ge=15)
     max_text_length: int = Field(default=2000, ge=100)
     pin_attempts: int = Field(default=5, ge=1)
@@ -34,9 +38,14 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=64)
     timezone: str = "Europe/Paris"
+    min_free_disk_mb: int = Field(default=200, ge=0)
+    """`/readyz` says the service is not ready when the database's disk has less free."""
     web_threads: int = Field(default=4, ge=1, le=64)
     """Threads that run the web pages' work. SQLite has one writer at a time and Python
     one running thread: a few threads answer faster than many queueing for both."""
+    log_format: Literal["auto", "json", "text"] = "auto"
+    """The log on stderr: JSON lines (for journald or a collector) unless stderr is a
+    terminal (`auto`), or always `json`, or always `text`."""
     speech_program: str = "espeak-ng"
     """The espeak-ng program that reads messages aloud (a name on PATH or a path)."""
     locales_dir: Path = LOCALES_DIR

@@ -10,6 +10,7 @@ by the channel that asked.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
@@ -93,6 +94,7 @@ def take_turn(
 
     `send_at_once`: the caller sends `TurnResult.queued` itself after the commit.
     """
+    began = time.perf_counter()
     asked = (inbound.channel, inbound.inbound_id) if inbound.inbound_id else None
     found = load_conversation(tx.session, inbound.person_id, for_update=True, inbound=asked)
     before = state_of(found)
@@ -131,6 +133,9 @@ def take_turn(
                 detail={"where": output.reason, "channel": str(inbound.channel)},
                 now=tx.now,
             )
+    channel = str(inbound.channel)
+    services.metrics.turns.labels(channel).inc()
+    services.metrics.turn_seconds.labels(channel).observe(time.perf_counter() - began)
     return TurnResult(outputs, after, queued=queued)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -95,6 +95,18 @@ def enqueue(
         Queued(i, r["person_id"], r["chat_id"], r["method"], r["payload"], r["entry"])
         for i, r in zip(ids, rows, strict=True)
     ]
+
+
+_TO_SEND = (
+    select_columns(func.count())
+    .select_from(_OUTBOX)
+    .where(_OUTBOX.c.sent_at.is_(None), _OUTBOX.c.failed_at.is_(None))
+)
+
+
+def count_to_send(session: Session) -> int:
+    """Messages written and not sent yet (due, held or waiting for a retry)."""
+    return int(session.connection().execute(_TO_SEND).scalar_one())
 
 
 def claim_due(

@@ -4,7 +4,6 @@ doc, services import, understand."""
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -108,17 +107,27 @@ def _parser() -> argparse.ArgumentParser:
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
+    from sqlalchemy.exc import OperationalError
 
     from bot.app import compose, create_app
     from bot.demo import DEMO_COUNSELLOR, DEMO_PERSONS, seed_demo
+    from bot.health import unusable_database
+    from bot.logs import configure as configure_logs
+    from storage.database import cause_of
     from storage.migrate import upgrade
 
-    # The service's own warnings (a message Telegram refused, a busy database) go
-    # to stderr with the time; uvicorn configures its own loggers.
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    upgrade(settings.database_url)
+    # The service's own events (a message Telegram refused, a full disk) go to stderr,
+    # one line each (JSON unless on a terminal); uvicorn configures its own loggers.
+    configure_logs(settings.log_format)
+    unusable = unusable_database(settings.database_url)
+    if unusable is not None:
+        print(f"filrouge: cannot start: {unusable}.", file=sys.stderr)
+        return 1
+    try:
+        upgrade(settings.database_url)
+    except OperationalError as error:
+        print(f"filrouge: cannot start: the database is {cause_of(error)}.", file=sys.stderr)
+        return 1
     services = compose(settings)
     if args.demo and seed_demo(services):
         print("Demo data created. Kiosk logins (code / PIN):")
@@ -128,7 +137,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"Kiosk: http://{args.host}:{args.port}/kiosk")
     if settings.telegram_token is None:
         app = create_app(services=services)
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+        uvicorn.run(
+            app, host=args.host, port=args.port, log_config=None, log_level="info", access_log=False
+        )
         return 0
     # Telegram on: aiogram is imported only now, and runs in uvicorn's event loop,
     # started and stopped with the app (on SIGTERM or Ctrl-C the bot stops fetching,
@@ -139,7 +150,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     mode = "webhook" if telegram.webhook_url else "polling"
     print(f"Telegram: on ({mode})")
     app = create_app(services=services, telegram=telegram)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_config=None, log_level="info", access_log=False
+    )
     return 0
 
 

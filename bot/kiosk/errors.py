@@ -13,9 +13,9 @@ from html import escape
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bot.headers import HEADERS
 from bot.kiosk import session as kiosk_session
 from bot.kiosk.pages import Pages
-from bot.kiosk.security import HEADERS
 from bot.kiosk.session import LANG_COOKIE
 from bot.services import Services
 from dialogs.messages import N_

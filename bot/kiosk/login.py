@@ -16,11 +16,12 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from bot.services import Services
+from bot.typed import cleaned
 from storage.audit import record_audit
 from storage.credentials import is_locked, register_failed_pin, reset_failed_pins
 from storage.database import read_session
 from storage.enums import Channel
-from storage.kiosk_sessions import create_kiosk_session
+from storage.kiosk_sessions import create_kiosk_session, end_sessions_of
 from storage.models import ChannelIdentity
 from storage.persons import find_identity
 from storage.utc import ensure_aware
@@ -50,7 +51,7 @@ def normalise_code(code: str) -> str:
 
 def log_in(services: Services, code: str, pin: str) -> LoginResult:
     """Check a code and PIN; on success open a kiosk session."""
-    code, pin = normalise_code(code)[:MAX_FIELD], pin.strip()[:MAX_FIELD]
+    code, pin = normalise_code(cleaned(code))[:MAX_FIELD], cleaned(pin).strip()[:MAX_FIELD]
     with read_session(services.engine) as session:
         found = find_identity(session, Channel.KIOSK, code)
         identity_id = found.id if found else None
@@ -95,6 +96,16 @@ def log_in(services: Services, code: str, pin: str) -> LoginResult:
             )
             return LoginResult(Outcome.REFUSED)
         reset_failed_pins(session, identity)
+        for ended in end_sessions_of(session, person_id, now):  # one screen open at a time
+            record_audit(
+                session,
+                actor_kind="person",
+                actor_id=person_id,
+                action="kiosk_logout",
+                person_id=person_id,
+                detail={"reason": "new_login", "session": ended},
+                now=now,
+            )
         raw_token, record = create_kiosk_session(session, person_id, now=now)
         if record.id is None:  # pragma: no cover - a flush always assigns the key
             raise RuntimeError("the database did not assign a session id")

@@ -27,6 +27,7 @@ from bot.kiosk.security import KioskRoute
 from bot.kiosk.session import COOKIE, LANG_COOKIE, Visit
 from bot.services import Services
 from bot.turn import Inbound, run_turn
+from bot.typed import ascii_number, cleaned
 from dialogs.events import Event, Pressed, Said, System
 from storage.enums import Channel
 from storage.errors import DatabaseUnavailable
@@ -39,7 +40,7 @@ STATIC_FILES = {
 }
 MAX_VALUE = 100
 
-router = APIRouter(prefix="/kiosk", route_class=KioskRoute, include_in_schema=False)
+router = APIRouter(prefix="/kiosk", route_class=KioskRoute)
 Field = Annotated[str, Form()]
 
 
@@ -95,6 +96,7 @@ def login(
     if not code.strip() or not pin.strip():
         return _login_form(services, pages, language, error=words.MISSING)
     result = log_in(services, code, pin)
+    services.metrics.logins.labels(str(result.outcome)).inc()
     if result.outcome is Outcome.LOCKED:
         return _login_form(services, pages, language, locked_minutes=result.minutes_left)
     if result.outcome is Outcome.REFUSED:
@@ -188,12 +190,13 @@ def _event(
     if not kiosk_session.valid_message_id(mid):
         raise _malformed(services, visit)
     if value:
-        if not seq.strip().isdigit() or len(value) > MAX_VALUE:
+        number = ascii_number(seq)
+        if number is None or len(value) > MAX_VALUE or cleaned(value) != value:
             raise _malformed(services, visit)
-        return Pressed(int(seq), value)
+        return Pressed(number, value)
     if text is None:
         raise _malformed(services, visit)
-    said = text.replace("\r\n", "\n").strip()
+    said = cleaned(text).strip()
     return Said(said) if said else None
 
 

@@ -61,7 +61,8 @@ def judge(services: Services, tx: Tx, found: OpenSession | None) -> Resumed:
     """Whether a session read in `tx` is still live (`went_idle`: it must be ended)."""
     if found is None:
         return Resumed(None)
-    if idle_since(services, found.last_seen_at, tx.now):
+    too_old = tx.now - found.created_at >= timedelta(hours=services.settings.kiosk_session_hours)
+    if too_old or idle_since(services, found.last_seen_at, tx.now):
         return Resumed(None, went_idle=True)
     return Resumed(Visit(found.id, found.person_id, found.csrf_token))
 

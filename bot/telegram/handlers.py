@@ -28,6 +28,7 @@ from aiogram.types import CallbackQuery, ErrorEvent, Message, Update, User
 
 from bot.telegram.sender import OutboxSender
 from bot.telegram.units import From, Units, Work
+from bot.typed import cleaned
 from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class TelegramHandlers:
     # --- handlers ---------------------------------------------------------------------
 
     async def start(self, message: Message, command: CommandObject, event_update: Update) -> None:
-        code = (command.args or "").strip()
+        code = cleaned(command.args or "").strip()
         work = partial(
             self.units.start, who=_from(message), code=code, update_id=event_update.update_id
         )
@@ -82,7 +83,7 @@ class TelegramHandlers:
         work = partial(
             self.units.said,
             who=_from(message),
-            text=message.text or "",
+            text=cleaned(message.text or ""),
             update_id=event_update.update_id,
         )
         await self._run(event_update, work)
@@ -102,7 +103,7 @@ class TelegramHandlers:
         work = partial(
             self.units.pressed,
             who=who,
-            data=query.data,
+            data=cleaned(query.data) if query.data else None,
             message_id=message_id,
             update_id=event_update.update_id,
         )

@@ -184,8 +184,12 @@ class TelegramChannel:
         while True:
             try:
                 updates = await self.bot(request, request_timeout=self.polling_timeout + 10)
-            except TelegramAPIError as error:
-                log.warning("telegram: getUpdates failed, again in %s s: %s", backoff, error)
+            except (TelegramAPIError, ValidationError, ValueError) as error:
+                # Telegram unreachable, or an answer that is not what the Bot API says
+                # (a malformed update): logged, tried again; nothing was confirmed.
+                log.warning(
+                    "telegram: getUpdates failed, again in %s s: %s", backoff, type(error).__name__
+                )
                 await self._sleep(backoff)
                 backoff = min(60.0, backoff * 2)
                 continue

@@ -213,6 +213,7 @@ class OutboxSender:
                 row.id,
             )
             self._paused_until = self._monotonic() + error.retry_after
+            self.services.metrics.retried.labels("429").inc()
             return await self._retry(row, float(error.retry_after), f"429: {error.message}")
         except TelegramForbiddenError as error:
             log.warning(
@@ -220,12 +221,14 @@ class OutboxSender:
             )
             forbidden = f"403: {error.message}"
             await self._write(lambda s: self._forbidden(s, row, forbidden))
+            self.services.metrics.failed.labels("403").inc()
             return "forbidden"
         except _RETRYABLE as error:
             delay = min(MAX_BACKOFF, 2.0 ** max(row.attempts, 0))
             log.warning(
                 "outbox: chat %s, row %s: %s; retry in %s s", row.chat_id, row.id, error, delay
             )
+            self.services.metrics.retried.labels(type(error).__name__).inc()
             retried = await self._retry(row, delay, f"{type(error).__name__}: {error.message}")
             if retried == "retry":
                 await self._sleep(delay)
@@ -234,6 +237,7 @@ class OutboxSender:
             log.error("outbox: Telegram refused row %s for chat %s: %s", row.id, row.chat_id, error)
             refused = f"refused: {error.message}"
             await self._write(lambda s: self._fail(s, [row.id], refused))
+            self.services.metrics.failed.labels("refused").inc()
             return "failed"
         self._mark_sent_soon(row, message.message_id)
         return "sent"
@@ -249,6 +253,7 @@ class OutboxSender:
                 error,
             )
             await self._write(lambda s: self._fail(s, [row.id], error))
+            self.services.metrics.failed.labels("attempts").inc()
             return "failed"
         await self._write(lambda s: self._later(s, row, delay, error))
         queue = self._queues.get(row.chat_id)
@@ -305,7 +310,8 @@ class OutboxSender:
             return work(tx.session)
 
     def _sent(self, session: Session, batch: list[tuple[Queued, int]]) -> None:
-        mark_sent(session, batch, self.services.clock.now())
+        marked = mark_sent(session, batch, self.services.clock.now())
+        self.services.metrics.sent.inc(marked)
 
     def _claim(self, session: Session) -> list[Queued]:
         now = self.services.clock.now()

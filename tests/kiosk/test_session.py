@@ -121,3 +121,46 @@ def test_chat_without_a_session_goes_to_the_login_page(kiosk: Kiosk) -> None:
     response = kiosk.client.get("/kiosk/chat", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/kiosk"
+
+
+def test_a_session_ends_after_its_longest_life_however_busy(
+    logged_in: Kiosk, clock: MovableClock, services: Services
+) -> None:
+    idle = timedelta(seconds=services.settings.kiosk_idle_seconds)
+    lifetime = timedelta(hours=services.settings.kiosk_session_hours)
+    busy = timedelta()
+    while busy + idle < lifetime:
+        clock.advance(idle - timedelta(seconds=1))
+        busy += idle - timedelta(seconds=1)
+        assert logged_in.say("bof").headers["location"] == "/kiosk/chat#last"
+    clock.advance(lifetime - busy)
+    response = logged_in.client.get("/kiosk/chat", follow_redirects=False)
+    assert response.headers["location"] == "/kiosk?idle=1"
+
+
+def test_a_new_login_ends_the_persons_other_open_session(
+    logged_in: Kiosk, client: TestClient, services: Services
+) -> None:
+    first_cookie = logged_in.client.cookies["filrouge_kiosk"]
+    other = TestClient(client.app, base_url="http://kiosk.test")
+    assert Kiosk(other).login().status_code == 303  # the same person, at another kiosk
+    stolen = _stolen_cookie_client(logged_in.client, first_cookie)
+    assert stolen.get("/kiosk/chat", follow_redirects=False).headers["location"] == "/kiosk"
+    with read_session(services.engine) as session:
+        reasons = [
+            e.detail.get("reason")
+            for e in session.exec(select(AuditEvent)).all()
+            if e.action == "kiosk_logout"
+        ]
+    assert reasons == ["new_login"]
+
+
+def test_cookies_are_secure_when_the_page_came_over_https(services: Services) -> None:
+    from bot.app import create_app
+
+    with TestClient(create_app(services=services), base_url="https://kiosk.test") as secure:
+        page = secure.get("/kiosk")
+    assert "Secure" in page.headers["set-cookie"]
+    with TestClient(create_app(services=services), base_url="http://kiosk.test") as plain:
+        page = plain.get("/kiosk")
+    assert "Secure" not in page.headers["set-cookie"]  # a local test kiosk over HTTP
