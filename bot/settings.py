@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     pin_attempts: int = Field(default=5, ge=1)
     pin_lock_minutes: int = Field(default=15, ge=1)
     transcript_shown: int = Field(default=30, ge=5)
+    hashing_at_once: int = Field(default=2, ge=1, le=32)
+    """PINs and passwords checked at the same time at most (each takes argon2's memory)."""
+    pin_slow_seconds: int = Field(default=30, ge=1)
+    """After `pin_attempts` wrong tries, the first wait; it doubles with each further one,
+    up to `pin_lock_minutes`."""
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=64)
     timezone: str = "Europe/Paris"

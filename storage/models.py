@@ -73,8 +73,6 @@ class ChannelIdentity(SQLModel, table=True):
     # kiosk: the person code; telegram: the user id as a string
     external_id: str = Field(max_length=64)
     secret_hash: str | None = Field(default=None, max_length=255)  # argon2 PIN hash
-    failed_attempts: int = Field(default=0)
-    locked_until: datetime | None = _moment()
     created_at: datetime = _created_at()
     detached_at: datetime | None = _moment()
 
@@ -247,3 +245,22 @@ class Outbox(SQLModel, table=True):
     failed_at: datetime | None = _moment()
     last_error: str | None = Field(default=None, max_length=500)
     telegram_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed kiosk logins under one key (a code typed on one screen, or one screen):
+    how many in a row, and until when the next try must wait.
+
+    The key is a SHA-256: neither codes nor addresses are stored. A code that does
+    not exist is throttled the same way as one that does: from the outside, a
+    wait tells nothing about which codes exist.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True, max_length=64)
+    code_key: str | None = Field(default=None, max_length=64, index=True)
+    """The hash of the code alone (for a code's key): staff find and lift its waits."""
+    failures: int = Field(default=0)
+    wait_until: datetime | None = _moment()
+    updated_at: datetime = _created_at()

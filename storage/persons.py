@@ -210,8 +210,6 @@ def replace_identity(
     else:
         identity.person_id = person_id
         identity.detached_at = None
-        identity.failed_attempts = 0
-        identity.locked_until = None
     try:
         flush_in_savepoint(session, [identity])
     except IntegrityError as exc:  # attached concurrently by another turn

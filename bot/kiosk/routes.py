@@ -95,10 +95,13 @@ def login(
         raise Refused(words.FORBIDDEN, 403, "/kiosk", language)
     if not code.strip() or not pin.strip():
         return _login_form(services, pages, language, error=words.MISSING)
-    result = log_in(services, code, pin)
+    source = request.client.host if request.client else ""
+    result = log_in(services, code, pin, source)
     services.metrics.logins.labels(str(result.outcome)).inc()
-    if result.outcome is Outcome.LOCKED:
+    if result.outcome is Outcome.SLOWED:
         return _login_form(services, pages, language, locked_minutes=result.minutes_left)
+    if result.outcome is Outcome.BUSY:
+        return _login_form(services, pages, language, error=words.CROWDED, status_code=503)
     if result.outcome is Outcome.REFUSED:
         return _login_form(services, pages, language, error=words.REFUSED)
     start = Inbound(result.person_id, Channel.KIOSK, System("start"), f"login:{result.session_id}")
@@ -116,12 +119,15 @@ def _login_language(request: Request, chosen: str = "") -> str:
     return "fr"
 
 
-def _login_form(services: Services, pages: Pages, language: str, **context: Any) -> Response:
+def _login_form(
+    services: Services, pages: Pages, language: str, status_code: int = 200, **context: Any
+) -> Response:
     """The login page, with a fresh token in its form and in a cookie."""
     token = login_token.new_token()
     response = pages.render(
         "login.html",
         language,
+        status_code=status_code,
         login_token=token,
         refresh_seconds=login_token.REFRESH_SECONDS,
         **context,

@@ -142,7 +142,7 @@ async def test_five_wrong_pins_show_what_to_do(
     for _ in range(5):
         await _log_in(page, base, pin="0000")
     message = await page.locator("#locked").inner_text()
-    assert message == "Trop d'essais. Réessayez dans 15 minutes ou demandez à un surveillant."
+    assert message == "Trop d'essais. Réessayez dans 1 minute ou demandez à un surveillant."
     await _log_in(page, base, pin="1234")
     assert "/kiosk/login" in page.url
     assert await page.locator("#locked").count() == 1
