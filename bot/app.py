@@ -27,6 +27,7 @@ from bot.health import Readiness, readiness
 from bot.kiosk import routes as kiosk
 from bot.kiosk.delivery import KioskDelivery
 from bot.kiosk.session import LANG_COOKIE
+from bot.logs import configure as configure_logs
 from bot.services import Services, build
 from bot.settings import Settings
 from bot.telegram.delivery import TelegramDelivery
@@ -61,6 +62,19 @@ def compose(settings: Settings, clock: Clock | None = None) -> Services:
     services.deliveries.register(TelegramDelivery())
     services.deliveries.register(KioskDelivery())
     return services
+
+
+def app_from_environment() -> FastAPI:
+    """The app as one worker of `filrouge serve --workers N` builds it: settings from the
+    environment, the services, and the Telegram channel (by webhook) when a token is set."""
+    settings = Settings()
+    configure_logs(settings.log_format)
+    services = compose(settings)
+    if settings.telegram_token is None:
+        return create_app(services=services)
+    from bot.telegram.runner import TelegramChannel  # aiogram only when Telegram is on
+
+    return create_app(services=services, telegram=TelegramChannel(services))
 
 
 def create_app(

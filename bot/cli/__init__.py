@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="add demo data if the base is empty")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes serving the app (more than one: PostgreSQL, and Telegram by webhook)",
+    )
     serve.set_defaults(handler=_serve)
 
     db = commands.add_parser("db", help="database maintenance").add_subparsers(required=True)
@@ -117,8 +123,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from storage.migrate import upgrade
 
     # The service's own events (a message Telegram refused, a full disk) go to stderr,
-    # one line each (JSON unless on a terminal); uvicorn configures its own loggers.
+    # one line each (JSON unless on a terminal); uvicorn's loggers go there too.
     configure_logs(settings.log_format)
+    refused = _workers_refused(settings, args.workers)
+    if refused is not None:
+        print(f"filrouge: cannot start: {refused}.", file=sys.stderr)
+        return 2
     unusable = unusable_database(settings.database_url)
     if unusable is not None:
         print(f"filrouge: cannot start: {unusable}.", file=sys.stderr)
@@ -135,6 +145,22 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  {account.login} / {account.secret}  ({account.who}, {account.language})")
         print(f"Counsellor: {DEMO_COUNSELLOR.login} / {DEMO_COUNSELLOR.secret}")
     print(f"Kiosk: http://{args.host}:{args.port}/kiosk")
+    if args.workers > 1:
+        # Each worker process builds its own services (and its Telegram webhook) from
+        # the same environment; the database serializes each person's turns.
+        services.close()
+        print(f"Workers: {args.workers}")
+        uvicorn.run(
+            "bot.app:app_from_environment",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            log_level="info",
+            access_log=False,
+        )
+        return 0
     if settings.telegram_token is None:
         app = create_app(services=services)
         uvicorn.run(
@@ -154,6 +180,25 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         app, host=args.host, port=args.port, log_config=None, log_level="info", access_log=False
     )
     return 0
+
+
+def _workers_refused(settings: Settings, workers: int) -> str | None:
+    """Why `workers` processes cannot serve with these settings, or None."""
+    if workers < 1:
+        return "--workers is at least 1"
+    if workers == 1:
+        return None
+    if settings.database_url.startswith("sqlite"):
+        return (
+            "several workers need PostgreSQL (SQLite has one writer): set "
+            "FILROUGE_DATABASE_URL=postgresql://..., or serve with one worker"
+        )
+    if settings.telegram_token is not None and not settings.telegram_webhook_url:
+        return (
+            "several workers need Telegram by webhook (only one process may poll): set "
+            "FILROUGE_TELEGRAM_WEBHOOK_URL and FILROUGE_TELEGRAM_WEBHOOK_SECRET"
+        )
+    return None
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
