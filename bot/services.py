@@ -13,6 +13,7 @@ from bot.clock import Clock, SystemClock
 from bot.delivery import Deliveries
 from bot.directories import Directories
 from bot.i18n import Catalogs
+from bot.keys import Keys, load_keys
 from bot.locks import WriterLock
 from bot.metrics import Metrics
 from bot.passwords import Hasher
@@ -35,6 +36,7 @@ class Services:
     hasher: Hasher
     clock: Clock
     directories: Directories
+    keys: Keys
     deliveries: Deliveries = field(default_factory=Deliveries)
     writer: WriterLock = field(default_factory=lambda: WriterLock(single_writer=True))
     metrics: Metrics = field(default_factory=Metrics)
@@ -86,12 +88,14 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )
     catalogs = Catalogs.load(settings.locales_dir, settings.timezone)
+    keys = load_keys(settings)
     services = Services(
         settings=settings,
         engine=engine,
         flows=load_flows(catalogs),
         catalogs=catalogs,
-        hasher=Hasher(settings),
+        hasher=Hasher(settings, keys),
+        keys=keys,
         clock=clock or SystemClock(),
         directories=Directories(settings.services_dir),
         writer=WriterLock(single_writer=is_sqlite(engine)),

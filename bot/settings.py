@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     """How long a Telegram link code from the release sheet stays valid."""
     link_attempts_per_hour: int = Field(default=5, ge=1)
     """Wrong link codes a Telegram account may type per hour before it must wait."""
+    secret_key: SecretStr | None = None
+    """The service's secret key (base64 of 32 bytes): PIN pepper, link codes. Unset: the
+    key file (`key_file`, or `filrouge.key` beside a SQLite database). See bot/keys.py."""
+    key_file: Path | None = None
     telegram_token: SecretStr | None = None
     """The bot's token from @BotFather; setting it turns the Telegram channel on."""
     telegram_webhook_url: str | None = None

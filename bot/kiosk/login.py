@@ -87,12 +87,16 @@ def log_in(services: Services, code: str, pin: str, source: str = "") -> LoginRe
     try:
         # Outside every lock: argon2 is slow on purpose, turns must not wait for it.
         pin_ok = services.hasher.verify(hashed, pin)
+        renewed = services.hasher.hash(pin) if pin_ok and services.hasher.outdated(hashed) else None
     except HashingBusy:
         return LoginResult(Outcome.BUSY)
     with services.write() as tx:
         identity = tx.session.get(ChannelIdentity, identity_id) if identity_id else None
         if identity is None or identity.detached_at is not None or not pin_ok:
             return _refused(services, tx, keys, identity)
+        if renewed is not None:  # a hash from before the pepper: made again, peppered
+            identity.secret_hash = renewed
+            tx.session.add(identity)
         return _opened(services, tx, keys, identity.person_id)
 
 

@@ -140,7 +140,7 @@ class Units:
         return take_turn(self.services, tx, inbound, send_at_once=True).queued
 
     def _redeem(self, tx: Tx, who: From, typed: str, update_id: int) -> list[Queued]:
-        result = linking.redeem_in(tx, self.services.settings, str(who.user_id), typed)
+        result = linking.redeem_in(tx, self.services, str(who.user_id), typed)
         person_id = result.person_id
         if result.outcome is linking.LinkOutcome.LINKED and person_id is not None:
             queued: list[Queued] = []

@@ -14,7 +14,7 @@ from bot.app import compose
 from bot.linking import LinkOutcome, redeem
 from storage.database import make_engine, read_session
 from storage.models import ChannelIdentity, Person
-from tests.services import make_settings
+from tests.services import TEST_KEY, make_settings
 
 BROKEN_FLOW = """\
 id: broken
@@ -30,7 +30,12 @@ steps:
 
 
 def filrouge(*args: str, database: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "FILROUGE_ARGON2_TIME_COST": "1", "FILROUGE_ARGON2_MEMORY_KIB": "64"}
+    env = {
+        **os.environ,
+        "FILROUGE_ARGON2_TIME_COST": "1",
+        "FILROUGE_ARGON2_MEMORY_KIB": "64",
+        "FILROUGE_SECRET_KEY": TEST_KEY,
+    }
     if database is not None:
         env["FILROUGE_DATABASE_URL"] = f"sqlite:///{database}"
     return subprocess.run(

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from storage.migrate import upgrade
-from tests.services import demo_services
+from tests.services import TEST_KEY, demo_services
 
 pytestmark = pytest.mark.e2e
 
@@ -43,6 +43,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, int]]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("FILROUGE_")},
         "FILROUGE_DATABASE_URL": f"sqlite:///{database}",
+        "FILROUGE_SECRET_KEY": TEST_KEY,  # the key the demo PINs were hashed with
         "FILROUGE_ARGON2_MEMORY_KIB": "65536",  # the real cost
         "FILROUGE_ARGON2_TIME_COST": "3",
         # Many web threads: the bound on hashing, not the thread pool, must hold memory.

@@ -29,7 +29,7 @@ from storage.enums import Direction
 from storage.models import TranscriptEntry
 from storage.persons import create_facility, create_person
 from storage.rows import id_of
-from tests.services import make_settings
+from tests.services import TEST_KEY, make_settings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.pg]
 
@@ -47,6 +47,7 @@ class Server:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("FILROUGE_")},
             "FILROUGE_DATABASE_URL": url,
+            "FILROUGE_SECRET_KEY": TEST_KEY,
             "FILROUGE_ARGON2_TIME_COST": "1",
             "FILROUGE_ARGON2_MEMORY_KIB": "64",
             "FILROUGE_KIOSK_IDLE_SECONDS": "3600",
