@@ -26,4 +26,5 @@ INPUT_MODES: dict[AnswerKind, str] = {
     "number": "numeric",
     "phone": "tel",
     "text": "text",
+    "moment": "text",
 }
