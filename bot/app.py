@@ -27,6 +27,18 @@ from bot.telegram.delivery import TelegramDelivery
 from storage.database import check_database
 
 
+class Background(Protocol):
+    """A task that runs with the app: started with it, stopped before it ends."""
+
+    async def run(self) -> None:
+        """Work until `stop()`."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop working; returns once what was under way is finished or left intact."""
+        ...
+
+
 class TelegramBot(Protocol):
     """What the app needs of the Telegram channel (`bot.telegram.runner`)."""
 
@@ -57,15 +69,22 @@ def create_app(
     settings: Settings | None = None,
     services: Services | None = None,
     telegram: TelegramBot | None = None,
+    reminders: Background | None = None,
 ) -> FastAPI:
     """Build the web app; `services` lets tests pass their own clock or database.
 
     With a Telegram channel, the bot runs with the app (started with it, stopped
     before it ends: uvicorn's shutdown waits for it); `POST /telegram/webhook` is
-    mounted when `FILROUGE_TELEGRAM_WEBHOOK_URL` is set.
+    mounted when `FILROUGE_TELEGRAM_WEBHOOK_URL` is set. So does the reminder
+    worker (`bot.reminders.worker`), when given.
     """
     services = services or compose(settings or Settings())
-    lifespan = _with_bot(telegram) if telegram is not None else None
+    running = {
+        name: task
+        for name, task in (("reminders", reminders), ("telegram", telegram))
+        if task is not None
+    }
+    lifespan = _with_background(running) if running else None
     app = FastAPI(
         title="Fil rouge", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
@@ -88,26 +107,32 @@ def create_app(
     return app
 
 
-def _with_bot(telegram: TelegramBot) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def _with_background(
+    running: dict[str, Background],
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        bot = asyncio.create_task(telegram.run(), name="telegram")
-        bot.add_done_callback(_report_bot_end)
+        tasks = {}
+        for name, work in running.items():
+            tasks[name] = asyncio.create_task(work.run(), name=name)
+            tasks[name].add_done_callback(_report_end)
         try:
             yield
         finally:
-            if not bot.done():
-                await telegram.stop()
-            with contextlib.suppress(asyncio.CancelledError):
-                await bot
+            for name, work in running.items():
+                if not tasks[name].done():
+                    await work.stop()
+            for task in tasks.values():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     return lifespan
 
 
-def _report_bot_end(task: asyncio.Task[None]) -> None:
+def _report_end(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
-        logging.getLogger("bot.telegram").error(
-            "the Telegram bot stopped; the web app goes on", exc_info=task.exception()
+        logging.getLogger("bot.app").error(
+            "%s stopped; the web app goes on", task.get_name(), exc_info=task.exception()
         )
 
 

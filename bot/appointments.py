@@ -50,6 +50,7 @@ __all__ = [
     "mark_done",
     "mark_missed",
     "move",
+    "upcoming",
 ]
 
 Reason = Literal[
@@ -299,6 +300,16 @@ def list_of(
         since = None if include_past else _start_of_day(tx.now, services.settings.timezone)
         rows = stored.appointments_of(tx.session, person_id, since=since)
         return [_view(tx, row, person) for row in rows]
+
+
+def upcoming(services: Services, *, limit: int = 500) -> list[AppointmentView]:
+    """Everyone's appointments from the start of today, in time order (at most `limit`)."""
+    with services.read() as tx:
+        since = _start_of_day(tx.now, services.settings.timezone)
+        views = []
+        for row in stored.upcoming(tx.session, since=since, limit=limit):
+            views.append(_view(tx, row, _person(tx, row.person_id)))
+        return views
 
 
 # --- what the conversation does --------------------------------------------------------------

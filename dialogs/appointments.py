@@ -67,6 +67,7 @@ BUTTONS: dict[Heading, tuple[Answer, ...]] = {
 }
 """The answers each card offers: nothing to answer on a cancelled or a just-noted one."""
 CALENDAR_LABEL = N_("Ajouter à mon agenda")
+CALENDAR_CAPTION = N_("Ouvrez ce fichier : le rendez-vous s'ajoute à l'agenda de votre téléphone.")
 ANSWER_FLOW = "rendez_vous"
 """The flow that answers a card's buttons, at the step named like the answer."""
 ENGINE_ANSWERS = ("rdv_id", "rdv_kind", "rdv_why", "rdv_said")

@@ -50,18 +50,7 @@ def raise_flag(
     """Open a flag, or add to the open one of the same person, reason and appointment
     (its detail is updated with ``detail``). Returns the flag."""
     at = ensure_aware(now)
-    query = select(Flag).where(
-        col(Flag.person_id) == person_id,
-        col(Flag.reason) == reason,
-        col(Flag.dealt_at).is_(None),
-    )
-    if appointment_id is None:
-        query = query.where(col(Flag.appointment_id).is_(None))
-    else:
-        query = query.where(col(Flag.appointment_id) == appointment_id)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    flag = session.exec(query.order_by(col(Flag.id))).first()
+    flag = find_open(session, person_id, reason, appointment_id)
     if flag is None:
         flag = Flag(
             person_id=person_id,
@@ -109,6 +98,35 @@ def list_flags(
         query = query.where(col(Flag.person_id) == person_id)
     query = query.order_by(col(Flag.last_at).desc(), col(Flag.id).desc()).limit(limit)
     return [_view(flag, person) for flag, person in session.exec(query)]
+
+
+def get_flag(session: Session, flag_id: int) -> FlagView | None:
+    """One flag, with its person, or None."""
+    query = (
+        select(Flag, Person)
+        .join(Person, col(Person.id) == col(Flag.person_id))
+        .where(col(Flag.id) == flag_id)
+    )
+    found = session.exec(query).first()
+    return _view(*found) if found is not None else None
+
+
+def find_open(
+    session: Session, person_id: int, reason: FlagReason, appointment_id: int | None
+) -> Flag | None:
+    """The open flag of this person, reason and appointment, if there is one."""
+    query = select(Flag).where(
+        col(Flag.person_id) == person_id,
+        col(Flag.reason) == reason,
+        col(Flag.dealt_at).is_(None),
+    )
+    if appointment_id is None:
+        query = query.where(col(Flag.appointment_id).is_(None))
+    else:
+        query = query.where(col(Flag.appointment_id) == appointment_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.exec(query.order_by(col(Flag.id))).first()
 
 
 def _view(flag: Flag, person: Person) -> FlagView:

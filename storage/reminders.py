@@ -71,6 +71,8 @@ _DUE = (
     .limit(bindparam("limit"))
 )
 _DUE_LOCKED = _DUE.with_for_update(skip_locked=True, of=[_REMINDER, _APPOINTMENT])
+_ONE = _DUE.where(_REMINDER.c.id == bindparam("row_id"))
+_ONE_LOCKED = _ONE.with_for_update(of=[_REMINDER, _APPOINTMENT])
 _FINISH = (
     update(_REMINDER)
     .where(_REMINDER.c.id == bindparam("row_id"), _REMINDER.c.done_at.is_(None))
@@ -169,6 +171,17 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[Due]:
     query = _DUE_LOCKED if connection.dialect.name == "postgresql" else _DUE
     rows = connection.execute(query, {"now": ensure_aware(now), "limit": limit}).all()
     return [_due(row) for row in rows]
+
+
+def claim_one(session: Session, reminder_id: int, now: datetime) -> Due | None:
+    """One reminder, if it is still due at ``now``, locked until the end of the
+    transaction (waiting for a worker that holds it: then it is no longer due)."""
+    connection = session.connection()
+    query = _ONE_LOCKED if connection.dialect.name == "postgresql" else _ONE
+    row = connection.execute(
+        query, {"now": ensure_aware(now), "limit": 1, "row_id": reminder_id}
+    ).first()
+    return _due(row) if row is not None else None
 
 
 def finish(session: Session, ended: Sequence[Ended], now: datetime) -> int:

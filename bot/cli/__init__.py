@@ -1,5 +1,6 @@
-"""The `filrouge` command: serve, db upgrade, person add / link-code / release, flows check /
-doc, services import, understand."""
+"""The `filrouge` command: serve, worker, db upgrade, person add / link-code / release,
+appointment add / list / show / move / cancel / done / missed, flags, flows check / doc,
+services import, understand."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.cli import appointments, flags, worker
 from bot.cli.flows import flows_check, flows_doc, services_import
 from bot.cli.people import person_add, person_link_code, person_release
 from bot.cli.understand import understand
@@ -40,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="add demo data if the base is empty")
     serve.set_defaults(handler=_serve)
 
+    worker.add_commands(commands)
+
     db = commands.add_parser("db", help="database maintenance").add_subparsers(required=True)
     upgrade = db.add_parser("upgrade", help="apply the migrations (safe to run twice)")
     upgrade.set_defaults(handler=_db_upgrade)
@@ -64,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     release = person.add_parser("release", help="mark a person released (they go outside)")
     release.add_argument("code", metavar="PERSONCODE", help="the person's kiosk code")
     release.set_defaults(handler=person_release)
+
+    appointments.add_commands(commands)
+    flags.add_commands(commands)
 
     flows = commands.add_parser("flows", help="dialog flows").add_subparsers(required=True)
     check = flows.add_parser("check", help="load and lint the flows; non-zero on any error")
@@ -126,8 +133,17 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  {account.login} / {account.secret}  ({account.who}, {account.language})")
         print(f"Counsellor: {DEMO_COUNSELLOR.login} / {DEMO_COUNSELLOR.secret}")
     print(f"Kiosk: http://{args.host}:{args.port}/kiosk")
+    reminders = None
+    if settings.reminders_in_serve:
+        from bot.reminders.worker import ReminderWorker
+
+        reminders = ReminderWorker(services)
+        print("Reminders: on (this process sends them)")
+    else:
+        print("Reminders: off here (FILROUGE_REMINDERS_IN_SERVE=false: `filrouge worker` does)")
     if settings.telegram_token is None:
-        uvicorn.run(create_app(services=services), host=args.host, port=args.port, log_level="info")
+        app = create_app(services=services, reminders=reminders)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
         return 0
     # Telegram on: aiogram is imported only now, and runs in uvicorn's event loop,
     # started and stopped with the app (on SIGTERM or Ctrl-C the bot stops fetching,
@@ -137,7 +153,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     telegram = TelegramChannel(services)
     mode = "webhook" if telegram.webhook_url else "polling"
     print(f"Telegram: on ({mode})")
-    app = create_app(services=services, telegram=telegram)
+    if reminders is not None:
+        reminders.on_queued = telegram.sender.wake  # reminders' messages go at once
+    app = create_app(services=services, telegram=telegram, reminders=reminders)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 

@@ -28,6 +28,8 @@ tests can run retries without waiting real seconds.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import logging
 import time
 from collections import deque
@@ -45,11 +47,16 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import SendMessage
+from aiogram.methods import SendDocument, SendMessage, TelegramMethod
+from aiogram.types import BufferedInputFile, Message
+from pydantic import ValidationError
 from sqlmodel import Session
 
+from bot import flags
 from bot.services import Services
 from bot.telegram.pacer import Pacer
+from bot.tx import Tx
+from storage.enums import FlagReason
 from storage.errors import StorageError
 from storage.outbox import (
     Queued,
@@ -204,7 +211,14 @@ class OutboxSender:
     async def _send_one(self, row: Queued) -> str:
         """Send one row and record the outcome: "sent", "retry", "failed" or "forbidden"."""
         try:
-            message = await self.bot(SendMessage.model_validate(row.payload))
+            method = bot_method(row)
+        except (ValueError, ValidationError, KeyError, TypeError, binascii.Error) as error:
+            log.error("outbox: row %s (%s) cannot be sent: %s", row.id, row.method, error)
+            unreadable = f"unreadable {row.method}: {error}"
+            await self._write(lambda s: self._fail(s, [row.id], unreadable))
+            return "failed"
+        try:
+            message = await self.bot(method)
         except TelegramRetryAfter as error:
             log.warning(
                 "outbox: 429 for chat %s, every chat waits %s s (row %s)",
@@ -320,9 +334,30 @@ class OutboxSender:
         mark_failed(session, ids, error, self.services.clock.now())
 
     def _forbidden(self, session: Session, row: Queued, error: str) -> None:
+        now = self.services.clock.now()
         if row.person_id is not None:
-            mark_unreachable(session, row.person_id, self.services.clock.now())
+            mark_unreachable(session, row.person_id, now)
+            why = {"why": "Telegram refuses to deliver: the person blocked the bot"}
+            flags.raise_in(Tx(session, now), row.person_id, FlagReason.UNREACHABLE, detail=why)
         self._fail(session, [row.id], error)
+
+
+METHODS = ("sendMessage", "sendDocument")
+"""The Bot API methods an outbox row may hold."""
+
+
+def bot_method(row: Queued) -> TelegramMethod[Message]:
+    """The Bot API call a row holds: `sendMessage` (its payload is the call's JSON) or
+    `sendDocument` (`document` is `{filename, data}`, the file in base64)."""
+    if row.method == "sendMessage":
+        return SendMessage.model_validate(row.payload)
+    if row.method == "sendDocument":
+        payload = dict(row.payload)
+        document = payload.pop("document")
+        data = base64.b64decode(document["data"], validate=True)
+        upload = BufferedInputFile(data, filename=str(document["filename"]))
+        return SendDocument.model_validate({**payload, "document": upload})
+    raise ValueError(f"the outbox holds no {row.method!r}: one of {', '.join(METHODS)}")
 
 
 def _by_chat(rows: Sequence[Queued]) -> dict[int, list[Queued]]:
