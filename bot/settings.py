@@ -62,5 +62,9 @@ class Settings(BaseSettings):
     """Reminders a worker claims and writes in one transaction."""
     reminder_poll_seconds: float = Field(default=1.0, gt=0)
     """How often an idle worker looks for due reminders."""
+    telegram_rate: float = Field(default=30.0, gt=0)
+    """Messages a second the bot sends at most (Telegram's limit: about 30)."""
+    telegram_chat_interval: float = Field(default=1.0, ge=0)
+    """Seconds between two messages to one chat at least (Telegram's limit: about 1)."""
     telegram_bot_username: str = "FilRougeBot"
     """The bot's @username without the @, for the deep links on release sheets."""

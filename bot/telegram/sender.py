@@ -74,6 +74,9 @@ T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
 
 BATCH = 200
+BACKLOG = 1_000
+"""Rows queued in memory at most before the loop stops claiming more (they are leased):
+enough to keep sending at the full rate between two polls."""
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = 60.0
@@ -106,6 +109,7 @@ class OutboxSender:
         self._marking: asyncio.Task[None] | None = None
         self._paused_until = 0.0
         self._leased_at = monotonic()
+        self._turnstile = asyncio.Lock()
 
     # --- the two ways in -------------------------------------------------------------
 
@@ -125,17 +129,21 @@ class OutboxSender:
         try:
             while True:
                 self._wake.clear()
+                claimed = 0
                 try:
-                    await self.send_due()
+                    claimed = await self.send_due()
                 except StorageError as error:
                     log.warning("outbox: cannot read due messages, will retry: %s", error)
-                await self._nap()
+                if claimed < BATCH or self.backlog() >= BACKLOG:
+                    await self._nap()
+                else:
+                    await asyncio.sleep(0)  # more are due: claim again, the chats go meanwhile
         finally:
             await self.stop()
 
-    async def send_due(self) -> None:
+    async def send_due(self) -> int:
         """Claim the rows due now and start a task for every chat not being sent to;
-        renew the lease of the rows still queued in memory."""
+        renew the lease of the rows still queued in memory. Returns how many it claimed."""
         if self._monotonic() - self._leased_at > LEASE.total_seconds() / 3:
             await self._renew_leases()
         rows = await self._write(self._claim)
@@ -144,6 +152,11 @@ class OutboxSender:
                 task = asyncio.create_task(self._drain(chat_id), name=f"outbox-{chat_id}")
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
+        return len(rows)
+
+    def backlog(self) -> int:
+        """Rows queued in memory, waiting for their turn."""
+        return sum(len(queue) for queue in self._queues.values())
 
     async def stop(self, grace: float = 0.0) -> None:
         """Stop sending: chats may finish their queues for `grace` seconds, then are
@@ -201,12 +214,22 @@ class OutboxSender:
             self._queues.pop(chat_id, None)
 
     async def _wait_turn(self, chat_id: int) -> None:
-        """Wait until Telegram's limits (and a 429's pause) let the next message go."""
-        while (pause := self._paused_until - self._monotonic()) > 0:
-            await self._sleep(pause)
-        while (delay := self.pacer.delay(chat_id)) > 0:
+        """Wait until Telegram's limits (and a 429's pause) let the next message go.
+
+        A chat first waits for its own second alone; then the chats ready to go pass
+        the bot's rate one at a time, in the order they came (a turnstile): a
+        thousand chats waiting do not all wake up at every token."""
+        while (delay := self.pacer.chat_delay(chat_id)) > 0:
             await self._sleep(delay)
-        self.pacer.count(chat_id)
+        async with self._turnstile:
+            while True:
+                while (pause := self._paused_until - self._monotonic()) > 0:
+                    await self._sleep(pause)
+                delay = self.pacer.delay(chat_id)
+                if delay <= 0:
+                    break
+                await self._sleep(delay)
+            self.pacer.count(chat_id)
 
     async def _send_one(self, row: Queued) -> str:
         """Send one row and record the outcome: "sent", "retry", "failed" or "forbidden"."""

@@ -13,10 +13,11 @@ one, is refused with 429 and a `retry_after`; `refused` counts them. The
 benchmark scales both limits by one factor for a short run.
 
 Run on its own (`python -m tests.telegram.botapi --port N`), it also serves a
-small control API for a load generator in another process (the benchmark
-`benchmarks/telegram_turns.py`): `POST /_control/push` queues updates,
-`GET /_control/sent?since=N&timeout=S` long-polls the messages accepted since
-the N-th. Times are this process's `time.monotonic()`, so a push and the
+small control API for a load generator in another process (the benchmarks
+`benchmarks/telegram_turns.py` and `benchmarks/reminders.py`): `POST /_control/push`
+queues updates, `GET /_control/sent?since=N&timeout=S` long-polls the messages
+accepted since the N-th, `GET /_control/stats` counts them and the 429s;
+`--per-bot R --per-chat C` enforces the limits. Times are this process's `time.monotonic()`, so a push and the
 reply it got compare on one clock.
 """
 
@@ -113,6 +114,7 @@ class BotAPI:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_post("/_control/push", self._control_push)
         app.router.add_get("/_control/sent", self._control_sent)
+        app.router.add_get("/_control/stats", self._control_stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -165,7 +167,8 @@ class BotAPI:
         at = time.monotonic()
         self.calls.append(Call(method, params, 200, at))
         if method == "sendMessage":
-            self._accepted.append({**params, "message_id": result["message_id"], "at": at})
+            accepted = {**params, "message_id": result["message_id"], "at": at, "wall": time.time()}
+            self._accepted.append(accepted)
             self._accepted_more.set()
         if method == "sendDocument":
             upload = params.get("document")
@@ -320,6 +323,10 @@ class BotAPI:
         ids = [self.push(u["kind"], u["body"]) for u in data["updates"]]
         return web.json_response({"update_ids": ids, "at": time.monotonic()})
 
+    async def _control_stats(self, request: web.Request) -> web.Response:
+        """How many messages were accepted, and refused with 429 by the limits."""
+        return web.json_response({"accepted": len(self._accepted), "refused": self.refused})
+
     async def _control_sent(self, request: web.Request) -> web.Response:
         """The messages accepted after the first `since`, waiting up to `timeout` for one."""
         since = int(request.query.get("since", "0"))
@@ -335,8 +342,8 @@ class BotAPI:
         return web.json_response({"next": since + len(sent), "sent": sent})
 
 
-async def _serve(port: int) -> None:
-    api = BotAPI()
+async def _serve(port: int, limits: Limits | None = None) -> None:
+    api = BotAPI(limits=limits)
     url = await api.start(port)
     print(url, flush=True)  # the parent reads the address on the first line
     try:
@@ -372,5 +379,9 @@ async def _params(request: web.Request) -> dict[str, Any]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="A local Bot API server double on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
+    parser.add_argument("--per-bot", type=float, help="enforce this many messages a second")
+    parser.add_argument("--per-chat", type=float, default=1.0, help="and this many per chat")
+    given = parser.parse_args()
+    enforced = Limits(given.per_bot, given.per_chat) if given.per_bot else None
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(parser.parse_args().port))
+        asyncio.run(_serve(given.port, enforced))
