@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -294,6 +295,15 @@ def main() -> int:
             got = asyncio.run(listen(api, persons, within))
             counted = asyncio.run(stats(api))
             worker_cpu, serve_cpu = cpu_seconds(worker.pid), cpu_seconds(serve.pid)
+            logged = {
+                log: Counter(
+                    level
+                    for line in (tmp / log).read_text(errors="replace").splitlines()
+                    for level in ("WARNING", "ERROR")
+                    if f" {level} " in line
+                )
+                for log in ("serve.log", "worker.log")
+            }
         except BaseException:
             for log in ("serve.log", "worker.log", "botapi.log"):
                 lines = (tmp / log).read_text(errors="replace").splitlines()[-15:]
@@ -318,6 +328,8 @@ def main() -> int:
         f" {len(got) - len(chats):5d} {persons - len(chats):5d}"
         f" {worker_cpu:13.2f} {serve_cpu:12.2f}"
     )
+    for log, levels in logged.items():
+        print(f"{log}: {levels['WARNING']} warnings, {levels['ERROR']} errors")
     print(
         f"targets: share ≥ 95 %, 429 = 0, dup = 0, lost = 0; the allowed rate alone makes"
         f" the last one {persons / per_bot:.0f} s late."

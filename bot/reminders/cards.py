@@ -17,8 +17,9 @@ from bot.services import Services
 from bot.tx import Tx
 from dialogs.appointments import Answer, Heading, card, is_kind
 from dialogs.outputs import Appointment as Card
+from storage.appointments import OPEN, appointments_of
 from storage.conversation import PersonView
-from storage.enums import Channel
+from storage.enums import AppointmentStatus, Channel
 from storage.models import Person
 from storage.outbox import Queued
 from storage.rows import id_of
@@ -79,10 +80,11 @@ def person_view(person: Person) -> PersonView:
 
 
 def tell(
-    services: Services, tx: Tx, person: PersonView, shown: Card
+    services: Services, tx: Tx, person: PersonView, shown: Card, *, send_at_once: bool = False
 ) -> tuple[Channel, list[Queued]]:
     """Write `shown` for the person wherever they are reached now; returns that channel
-    and what is queued to send (Telegram's outbox rows, due at once)."""
+    and what is queued to send (Telegram's outbox rows: due at once, or held for a
+    caller that sends them itself after the commit)."""
     delivery, address = services.deliveries.reach(tx, person.id)
     letter = Letter(
         person=person,
@@ -91,5 +93,21 @@ def tell(
         cause=Channel.SYSTEM,
         to=delivery.channel,
         address=address,
+        send_at_once=send_at_once,
     )
     return delivery.channel, delivery.deliver(tx, letter)
+
+
+def remind_upcoming(services: Services, tx: Tx, person: PersonView) -> list[Queued]:
+    """The cards of the person's appointments still to come, where they are reached now:
+    what a person who just linked a phone is told, so that nothing useful is missed
+    (the reminders that went to the kiosk meanwhile). Held for the caller to send."""
+    queued: list[Queued] = []
+    for row in appointments_of(tx.session, person.id, since=tx.now):
+        if row.status in OPEN:
+            answers: tuple[Answer, ...] | None = (
+                ("no",) if row.status == AppointmentStatus.CONFIRMED else None
+            )
+            shown = card_of(id_of(row), row, "reminder", answers)
+            queued += tell(services, tx, person, shown, send_at_once=True)[1]
+    return queued

@@ -79,6 +79,9 @@ BACKLOG = 1_000
 enough to keep sending at the full rate between two polls."""
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 12
+MARK_ATTEMPTS = 8
+"""Tries to record messages Telegram accepted while the database is busy (about two minutes
+with the backoff) before they are left to be sent again after their lease."""
 MAX_BACKOFF = 60.0
 POLL_INTERVAL = 1.0
 _RETRYABLE = (TelegramServerError, TelegramNetworkError, TelegramUnauthorizedError)
@@ -304,11 +307,31 @@ class OutboxSender:
             self._marking = asyncio.create_task(self._record_marks())
 
     async def _record_marks(self) -> None:
+        failures = 0
         while self._marks:
             await asyncio.sleep(0)  # the sends answered at this moment join the batch
             batch, self._marks = self._marks, []
             try:
                 await self._write(partial(self._sent, batch=batch))
+                failures = 0
+            except StorageError as error:
+                # A busy database: Telegram has these messages; record them as soon as it
+                # answers (their lease is renewed meanwhile), rather than send them again.
+                failures += 1
+                if failures > MARK_ATTEMPTS:
+                    log.error(
+                        "outbox: %s accepted messages not recorded after %s tries; sent again "
+                        "after their lease: %s",
+                        len(batch),
+                        MARK_ATTEMPTS,
+                        error,
+                    )
+                    continue
+                self._marks = batch + self._marks
+                log.warning(
+                    "outbox: %s accepted messages wait to be recorded: %s", len(batch), error
+                )
+                await self._sleep(min(MAX_BACKOFF, 0.5 * 2 ** (failures - 1)))
             except Exception:
                 log.exception(
                     "outbox: %s accepted messages not recorded; sent again after their lease",
@@ -318,6 +341,7 @@ class OutboxSender:
     async def _renew_leases(self) -> None:
         self._leased_at = self._monotonic()
         ids = [row.id for queue in self._queues.values() for row in queue]
+        ids += [row.id for row, _message_id in self._marks]  # accepted, not yet recorded
         if ids:
             until = self.services.clock.now() + LEASE
             await self._write(lambda s: extend_lease(s, ids, until))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from bot import appointments, linking
 from bot.i18n import Translator
+from bot.reminders.cards import person_view, remind_upcoming
 from bot.services import Services
 from bot.telegram import words
 from bot.telegram.delivery import HOLD, outbox_messages
@@ -198,7 +199,11 @@ class Units:
             old = result.detached_user_id
             if old is not None and old != str(who.user_id) and old.lstrip("-").isdigit():
                 queued += self._notice(tx, person_id, int(old), lambda t: t.gettext(words.DETACHED))
-            return queued + self._turn(tx, who, person_id, System("linked"), f"tg:{update_id}")
+            queued += self._turn(tx, who, person_id, System("linked"), f"tg:{update_id}")
+            person = get_person(tx.session, person_id)
+            if person is not None:  # what is still to come, told again on the phone
+                queued += remind_upcoming(self.services, tx, person_view(person))
+            return queued
         said = words.TOO_MANY if result.outcome is linking.LinkOutcome.TOO_MANY else words.REFUSED
         return self._answer(tx, who, said, language_of=person_id)
 

@@ -20,12 +20,14 @@ from pydantic import SecretStr
 from bot import appointments, linking
 from bot.appointments import Details
 from bot.clock import MovableClock
+from bot.flags import list_flags
+from bot.release import release
 from bot.reminders.worker import ReminderWorker
 from bot.services import Services
 from bot.telegram.pacer import Pacer
 from bot.telegram.runner import TelegramChannel
 from storage.appointments import Actor
-from storage.enums import AppointmentStatus, Channel, Direction, Origin
+from storage.enums import AppointmentStatus, Channel, Direction, FlagReason, Origin
 from storage.persons import attach_identity, create_person
 from storage.transcript import recent_transcript
 from tests.conftest import ServicesFactory
@@ -174,3 +176,32 @@ async def test_a_429_storm_is_waited_out_and_every_reminder_goes_once(
         ]
         assert went.at - no.at >= 1.0
     assert await fire(services, channel) == 0
+
+
+async def test_a_person_who_links_a_phone_later_gets_what_is_still_to_come(
+    services: Services, clock: MovableClock, botapi: BotAPI, phone: Phone, channel: TelegramChannel
+) -> None:
+    await asyncio.to_thread(release, services, DEMO_PERSON_ID)
+    made = await asyncio.to_thread(
+        appointments.add,
+        services,
+        DEMO_PERSON_ID,
+        "jap",
+        paris("2026-03-06 09:00"),
+        Details(place="Tribunal"),
+        by="cpip.demo",
+    )
+    move_to(clock, "2026-03-05 18:00")
+    assert await fire(services, channel) == 1  # J-1 at the kiosk: the person is not reachable
+    [flag] = list_flags(services, open_only=True)
+    assert flag.reason == FlagReason.UNREACHABLE
+
+    phone.start(linking.issue(services, DEMO_PERSON_ID).code)
+    texts = await phone.wait_replies(2)
+    assert texts[0].startswith("Bonjour Démo. Votre téléphone est relié.")
+    assert texts[1].splitlines()[:2] == [
+        "Rappel : Convocation chez le juge (JAP)",
+        "Demain à 9 h 00",
+    ]
+    assert phone.buttons()[:2] == ["J'y serai", "Je ne peux pas venir"]
+    assert (await asyncio.to_thread(appointments.get, services, made.id)).status == "planned"
