@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -88,6 +88,15 @@ _LINES = (
     .order_by(_ENTRY.c.id.desc())
     .limit(bindparam("limit"))
 )
+
+
+_LATEST = select(func.max(_ENTRY.c.id)).where(_ENTRY.c.person_id == bindparam("person_id"))
+
+
+def latest_id(session: Session, person_id: int) -> int:
+    """The id of the person's latest entry (0: none): whether anything new was said."""
+    found = session.connection().execute(_LATEST, {"person_id": person_id}).scalar()
+    return int(found or 0)
 
 
 def recent_lines(session: Session, person_id: int, limit: int) -> list[Line]:

@@ -23,7 +23,7 @@ from storage.conversation import load_conversation
 from storage.enums import AppointmentStatus, Channel, Direction
 from storage.kiosk_sessions import open_session, touch
 from storage.persons import get_person
-from storage.transcript import Line, recent_lines
+from storage.transcript import Line, latest_id, recent_lines
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,9 @@ class ChatView:
     anchor: int
     """The bubble the page scrolls to: the person's last message, so that the
     answers to it and the buttons follow on screen."""
+    last_entry: int = 0
+    """The latest transcript entry on the page: kiosk.js asks whether a newer one came
+    (a reminder written while the page is open) and reloads."""
 
 
 def read_page(services: Services, raw_token: str | None) -> tuple[Resumed, ChatView | None]:
@@ -134,6 +137,7 @@ def _view(services: Services, tx: Tx, person_id: int) -> ChatView:
         seq=state.seq,
         repeat_prompt=view is not None and view.text != last_said,
         anchor=max((i for i, b in enumerate(bubbles) if b.mine), default=0),
+        last_entry=entries[-1].id if entries else 0,
     )
 
 
@@ -194,6 +198,12 @@ def with_answers(
                 answers.append(ButtonView(value, label))
         shown.append(replace(bubble, answers=tuple(answers)) if answers else bubble)
     return tuple(shown)
+
+
+def something_new(services: Services, person_id: int, after: int) -> bool:
+    """Whether an entry newer than `after` was written for the person (reading only)."""
+    with services.read() as tx:
+        return latest_id(tx.session, person_id) > after
 
 
 def language_of(services: Services, person_id: int) -> str:

@@ -108,3 +108,31 @@ async def test_a_reminder_waits_at_login_and_i_cannot_come_reaches_the_counsello
     assert "DEMO01 Démo A" in line
     assert f"appointment {made.id}" in line
     assert "why=sick" in line
+
+
+async def test_a_reminder_written_while_the_page_is_open_appears_within_seconds(
+    browser: Browser,
+    make_services: MakeServices,
+    clock: MovableClock,
+    live_server: Serve,
+) -> None:
+    services = make_services(kiosk_idle_seconds=600)
+    made = appointments.add(
+        services, DEMO_PERSON_ID, "health", datetime(2026, 3, 4, 9, 2, tzinfo=PARIS), by="cpip"
+    )  # its J-2 falls due at 9:02 today
+    base = live_server(create_app(services=services))
+    page = await browser.new_page()
+    await page.goto(f"{base}/kiosk")
+    await page.fill("#code", "DEMO01")
+    await page.fill("#pin", "1234")
+    async with page.expect_navigation():
+        await page.click("form.login button[type=submit]")
+    assert await page.locator(".bubble", has_text="Rappel").count() == 0
+
+    clock.advance(datetime(2026, 3, 2, 9, 2, tzinfo=PARIS) - clock.now())
+    assert await asyncio.to_thread(lambda: ReminderWorker(services).run_due().sent) == 1
+
+    card = page.locator(".bubble", has_text="Rappel : Rendez-vous de santé")
+    await card.wait_for(timeout=15_000)  # the page asked, and reloaded itself
+    assert await card.locator(".card-answers button").count() == 2
+    assert f"appt:{made.id}:yes" in await page.content()
