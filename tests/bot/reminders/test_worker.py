@@ -8,13 +8,18 @@ Démo A is inside (the kiosk) unless a phone is linked; it is Tuesday 1 December
 
 from __future__ import annotations
 
+import threading
+
+import pytest
+
 from bot import appointments
 from bot.flags import list_flags
 from bot.release import release
+from bot.reminders.fire import fire
 from bot.turn import Inbound, run_turn
 from dialogs.events import Pressed, System
 from storage.enums import AppointmentStatus, Channel, FlagReason
-from storage.reminders import reminders_of
+from storage.reminders import claim_due, finish, reminders_of
 from tests.bot.reminders.scene import PHONE, Scene, paris
 
 
@@ -250,4 +255,33 @@ def test_a_convocation_is_reminded_at_paris_wall_time_across_the_october_change(
     assert [e.text.splitlines()[1] for e in scene.said()[-2:]] == [
         "lundi 1 novembre à 10 h 00",
         "lundi 1 novembre à 10 h 00",
+    ]
+
+
+@pytest.mark.pg
+def test_a_cancel_while_its_reminder_is_being_written_waits_and_comes_after_it(
+    scene: Scene,
+) -> None:
+    if scene.services.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the cancel waits its turn anyway")
+    made = scene.add("spip", "2026-12-03 14:30")
+    scene.at("2026-12-02 18:00")
+    done: list[str] = []
+    with scene.services.write() as tx:  # a worker's round, held open in the middle
+        [due] = claim_due(tx.session, tx.now, 10)
+        fired = fire(scene.services, tx, due)
+        cancelling = threading.Thread(
+            target=lambda: done.append(appointments.cancel(scene.services, made.id).status)
+        )
+        cancelling.start()
+        cancelling.join(1.0)
+        assert cancelling.is_alive(), "the cancel waits for the reminder being written"
+        assert fired.ended is not None
+        finish(tx.session, [fired.ended], tx.now)
+    cancelling.join(30)
+    assert done == [AppointmentStatus.CANCELLED]
+    firsts = [e.text.splitlines()[0] for e in scene.said()]
+    assert firsts[-2:] == [
+        "Rappel : Convocation au SPIP",
+        "Rendez-vous annulé : Convocation au SPIP",
     ]
