@@ -136,8 +136,7 @@ def card(
         raise ValueError("an appointment starts at an aware datetime")
     offered = BUTTONS[heading] if answers is None else answers
     buttons = tuple(
-        Button(answer_value(appointment_id, answer), Message(ANSWERS[answer]))
-        for answer in offered
+        Button(answer_value(appointment_id, answer), Message(ANSWERS[answer])) for answer in offered
     )
     return Appointment(
         id=appointment_id,

@@ -11,7 +11,6 @@ from datetime import date
 
 from dialogs import answers, messages
 from dialogs.actions import REGISTRY, ActionCall, plan_of
-from dialogs.appointments import ANSWER_FLOW, ENGINE_ANSWERS, Answer, read_answer
 from dialogs.answering import (
     TICKED,
     answer_ask,
@@ -19,6 +18,7 @@ from dialogs.answering import (
     answer_choose,
     holds,
 )
+from dialogs.appointments import ANSWER_FLOW, ENGINE_ANSWERS, Answer, read_answer
 from dialogs.events import Context, Event, Pressed, Said, System
 from dialogs.flowset import FlowSet
 from dialogs.moment import Asking, Refused, answer_moment

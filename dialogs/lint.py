@@ -7,7 +7,6 @@ make sense together. Both report `FlowError`s with file and line.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Set
-
 from typing import get_args
 
 from dialogs import steps

@@ -109,9 +109,7 @@ def _take(state: State, ask: Ask, read: When | Refusal) -> Outcome:
     return Saved()
 
 
-def _time_of(
-    state: State, ask: Ask, text: str, day: date, now: datetime, ctx: Context
-) -> Outcome:
+def _time_of(state: State, ask: Ask, text: str, day: date, now: datetime, ctx: Context) -> Outcome:
     """A time for the day already given; a whole new date is taken too."""
     alone = read_when(text, now, ctx.timezone)
     if isinstance(alone, When):
