@@ -38,6 +38,18 @@ READY_WITHIN = 3.0
 UNREADABLE = N_("Cette demande n'a pas pu être lue. Revenez à l'accueil et réessayez.")
 
 
+class Background(Protocol):
+    """A task that runs with the app: started with it, stopped before it ends."""
+
+    async def run(self) -> None:
+        """Work until `stop()`."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop working; returns once what was under way is finished or left intact."""
+        ...
+
+
 class TelegramBot(Protocol):
     """What the app needs of the Telegram channel (`bot.telegram.runner`)."""
 
@@ -81,6 +93,7 @@ def create_app(
     settings: Settings | None = None,
     services: Services | None = None,
     telegram: TelegramBot | None = None,
+    reminders: Background | None = None,
     *,
     expose_schema: bool = False,
 ) -> FastAPI:
@@ -91,10 +104,16 @@ def create_app(
 
     With a Telegram channel, the bot runs with the app (started with it, stopped
     before it ends: uvicorn's shutdown waits for it); `POST /telegram/webhook` is
-    mounted when `FILROUGE_TELEGRAM_WEBHOOK_URL` is set.
+    mounted when `FILROUGE_TELEGRAM_WEBHOOK_URL` is set. So does the reminder
+    worker (`bot.reminders.worker`), when given.
     """
     services = services or compose(settings or Settings())
-    lifespan = _lifespan(services, telegram)
+    running = {
+        name: task
+        for name, task in (("reminders", reminders), ("telegram", telegram))
+        if task is not None
+    }
+    lifespan = _lifespan(services, running)
     app = FastAPI(
         title="Fil rouge",
         docs_url=None,
@@ -145,36 +164,38 @@ def create_app(
 
 
 def _lifespan(
-    services: Services, telegram: TelegramBot | None
+    services: Services, running: dict[str, Background]
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """What runs with the app: its thread pool's size, and the bot when there is one
-    (started with the app, stopped before it ends: uvicorn's shutdown waits for it)."""
+    """What runs with the app: its thread pool's size, and the background tasks (the
+    bot, the reminder worker): started with the app, stopped before it ends (uvicorn's
+    shutdown waits for them)."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = (
             services.settings.web_threads
         )
-        if telegram is None:
-            yield
-            return
-        bot = asyncio.create_task(telegram.run(), name="telegram")
-        bot.add_done_callback(_report_bot_end)
+        tasks = {}
+        for name, work in running.items():
+            tasks[name] = asyncio.create_task(work.run(), name=name)
+            tasks[name].add_done_callback(_report_end)
         try:
             yield
         finally:
-            if not bot.done():
-                await telegram.stop()
-            with contextlib.suppress(asyncio.CancelledError):
-                await bot
+            for name, work in running.items():
+                if not tasks[name].done():
+                    await work.stop()
+            for task in tasks.values():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     return lifespan
 
 
-def _report_bot_end(task: asyncio.Task[None]) -> None:
+def _report_end(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
-        logging.getLogger("bot.telegram").error(
-            "the Telegram bot stopped; the web app goes on", exc_info=task.exception()
+        logging.getLogger("bot.app").error(
+            "%s stopped; the web app goes on", task.get_name(), exc_info=task.exception()
         )
 
 

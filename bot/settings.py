@@ -76,5 +76,16 @@ class Settings(BaseSettings):
     """Keep to Telegram's sending limits (30 messages a second, one a second per chat).
     Off only in front of a local Bot API double (the benchmark): Telegram answers 429
     to a bot that goes faster."""
+    reminders_in_serve: bool = True
+    """Run the reminder worker inside `filrouge serve`; false when `filrouge worker`
+    processes run it instead (several servers on one PostgreSQL database)."""
+    reminder_batch: int = Field(default=100, ge=1, le=10_000)
+    """Reminders a worker claims and writes in one transaction."""
+    reminder_poll_seconds: float = Field(default=1.0, gt=0)
+    """How often an idle worker looks for due reminders."""
+    telegram_rate: float = Field(default=30.0, gt=0)
+    """Messages a second the bot sends at most (Telegram's limit: about 30)."""
+    telegram_chat_interval: float = Field(default=1.0, ge=0)
+    """Seconds between two messages to one chat at least (Telegram's limit: about 1)."""
     telegram_bot_username: str = "FilRougeBot"
     """The bot's @username without the @, for the deep links on release sheets."""

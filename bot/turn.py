@@ -15,17 +15,19 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
+from bot import effects
+from bot.appointments import facts
 from bot.clock import local_date
 from bot.delivery import Letter
 from bot.i18n import Translator
 from bot.services import Services
 from bot.tx import Tx
 from dialogs import engine, messages
-from dialogs.events import Context, Event, Pressed, Said
-from dialogs.outputs import Handoff, Message, Output
+from dialogs.appointments import ANSWERS, read_answer
+from dialogs.events import AppointmentFacts, Context, Event, Pressed, Said
+from dialogs.outputs import Message, Output
 from dialogs.render import pressable
 from dialogs.state import State
-from storage.audit import record_audit
 from storage.conversation import Conversation, load_conversation, save_state
 from storage.enums import Channel, Direction
 from storage.errors import DuplicateInbound, StaleState
@@ -101,9 +103,13 @@ def take_turn(
     if found.seen:
         return TurnResult([], before, duplicate=True)
     person = found.person
+    timezone = services.settings.timezone
     context = Context(
-        today=local_date(tx.now, services.settings.timezone),
+        today=local_date(tx.now, timezone),
         directory=services.directories.of(tx.session, person.facility_id),
+        now=tx.now,
+        timezone=timezone,
+        appointment=_appointment_of(tx, person.id, inbound.event),
     )
     after, outputs = engine.step(services.flows, before, inbound.event, context)
     save_state(tx.session, person.id, after.model_dump(mode="json"), found.version, now=tx.now)
@@ -121,22 +127,19 @@ def take_turn(
         step_id=frame.step if frame else None,
         send_at_once=send_at_once,
     )
+    effects.apply(services, tx, person.id, outputs, inbound.channel)
     queued = services.deliveries.deliver(tx, letter)
-    for output in outputs:
-        if isinstance(output, Handoff):
-            record_audit(
-                tx.session,
-                actor_kind="person",
-                actor_id=str(person.id),
-                action="counsellor_requested",
-                person_id=person.id,
-                detail={"where": output.reason, "channel": str(inbound.channel)},
-                now=tx.now,
-            )
     channel = str(inbound.channel)
     services.metrics.turns.labels(channel).inc()
     services.metrics.turn_seconds.labels(channel).observe(time.perf_counter() - began)
     return TurnResult(outputs, after, queued=queued)
+
+
+def _appointment_of(tx: Tx, person_id: int, event: Event) -> AppointmentFacts | None:
+    """The appointment a card's button names, read only for such a press."""
+    if isinstance(event, Pressed) and (meant := read_answer(event.value)) is not None:
+        return facts(tx, person_id, meant[0])
+    return None
 
 
 def state_of(found: Conversation) -> State:
@@ -181,4 +184,6 @@ def label_of(before: State, event: Pressed, translator: Translator) -> str:
                 return translator.render(button.label)
     if event.value in _GLOBAL_LABELS:
         return translator.render(Message(_GLOBAL_LABELS[event.value]))
+    if (meant := read_answer(event.value)) is not None:  # a card's button
+        return translator.render(Message(ANSWERS[meant[1]]))
     return f"[{event.value}]"

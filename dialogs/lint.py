@@ -7,9 +7,11 @@ make sense together. Both report `FlowError`s with file and line.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Set
+from typing import get_args
 
 from dialogs import steps
 from dialogs.actions import REGISTRY
+from dialogs.appointments import ANSWER_FLOW, Answer, is_kind
 from dialogs.flowset import HOME, FlowSet
 from dialogs.loader import FlowError
 from dialogs.render import placeholders
@@ -79,6 +81,18 @@ def _check_flow(flow: Flow, flows: FlowSet, known_answers: Set[str]) -> Iterator
     for name, target in (("start", flow.start), ("recovery", flow.recovery)):
         if target is not None and flow.step(target) is None:
             yield FlowError(flow.path, 1, f"{name}: there is no step {target!r} in this flow")
+    for entry in flow.entries:
+        if flow.step(entry) is None:
+            yield FlowError(flow.path, 1, f"entries: there is no step {entry!r} in this flow")
+    if flow.id == ANSWER_FLOW:
+        for answer in get_args(Answer):
+            if answer not in flow.entries:
+                yield FlowError(
+                    flow.path,
+                    1,
+                    f"entries: the answer {answer!r} of an appointment card needs its step "
+                    "(the engine opens this flow there)",
+                )
     for step in flow.steps:
         for way in steps.exits(flow, step):
             if way.target != END and flow.step(way.target) is None:
@@ -109,6 +123,12 @@ def _check_step(
                 yield _at(flow, step, f"the action {step.do!r} takes no argument {extra!r}")
             if step.do == "mark_done" and not (flow.domain or step.args.get("domain")):
                 yield _at(flow, step, "mark_done needs a domain: give the flow a 'domain'")
+            if step.do == "answer_appointment" and step.args.get("answer") not in get_args(Answer):
+                answers = ", ".join(get_args(Answer))
+                yield _at(flow, step, f"answer_appointment: 'answer' is one of {answers}")
+            kind = step.args.get("kind")
+            if step.do == "note_appointment" and kind is not None and not is_kind(str(kind)):
+                yield _at(flow, step, f"note_appointment: unknown kind of appointment {kind!r}")
     if isinstance(step, Choose):
         for option in step.options:
             if option.id in RESERVED_VALUES:
@@ -135,7 +155,7 @@ def _check_step(
 
 def _reachable(flow: Flow) -> set[str]:
     seen: set[str] = set()
-    todo = [flow.first(), flow.recovery]
+    todo = [flow.first(), flow.recovery, *flow.entries]
     while todo:
         step_id = todo.pop()
         step = flow.step(step_id)

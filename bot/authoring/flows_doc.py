@@ -22,6 +22,7 @@ from dialogs.flowset import FlowSet
 from dialogs.messages import DOMAINS
 from dialogs.schema import (
     END,
+    AnswerKind,
     Ask,
     Branch,
     Call,
@@ -37,13 +38,14 @@ from dialogs.schema import (
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-EXPECTED = {
+EXPECTED: dict[AnswerKind, str] = {
     "yesno": "oui/non",
     "date": "une date",
     "time": "une heure",
     "number": "un nombre",
     "phone": "un numéro de téléphone",
     "text": "un texte libre",
+    "moment": "le jour et l'heure d'un rendez-vous",
 }
 
 
@@ -160,6 +162,9 @@ def _action_words(step: Do) -> str:
         "go_home": "retour au menu",
         "show_plan": "montre « Mon plan »",
         "show_cv": "montre le CV à imprimer",
+        "note_appointment": "enregistre le rendez-vous donné, avec ses rappels",
+        "answer_appointment": "enregistre la réponse au rendez-vous (prévient un conseiller "
+        "si la personne ne peut pas venir ou n'y était pas)",
     }
     return known.get(step.do, step.do)
 

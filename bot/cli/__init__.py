@@ -1,5 +1,6 @@
-"""The `filrouge` command: serve, db upgrade, person add / link-code / release, flows check /
-doc, services import, understand."""
+"""The `filrouge` command: serve, worker, db upgrade, person add / link-code / release,
+appointment add / list / show / move / cancel / done / missed, flags, flows check / doc,
+services import, understand."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.cli import appointments, flags, worker
 from bot.cli.flows import flows_check, flows_doc, services_import
 from bot.cli.people import person_add, person_link_code, person_release
 from bot.cli.understand import understand
@@ -45,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_serve)
 
+    worker.add_commands(commands)
+
     db = commands.add_parser("db", help="database maintenance").add_subparsers(required=True)
     upgrade = db.add_parser("upgrade", help="apply the migrations (safe to run twice)")
     upgrade.set_defaults(handler=_db_upgrade)
@@ -69,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     release = person.add_parser("release", help="mark a person released (they go outside)")
     release.add_argument("code", metavar="PERSONCODE", help="the person's kiosk code")
     release.set_defaults(handler=person_release)
+
+    appointments.add_commands(commands)
+    flags.add_commands(commands)
 
     flows = commands.add_parser("flows", help="dialog flows").add_subparsers(required=True)
     check = flows.add_parser("check", help="load and lint the flows; non-zero on any error")
@@ -146,8 +153,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Counsellor: {DEMO_COUNSELLOR.login} / {DEMO_COUNSELLOR.secret}")
     print(f"Kiosk: http://{args.host}:{args.port}/kiosk")
     if args.workers > 1:
-        # Each worker process builds its own services (and its Telegram webhook) from
-        # the same environment; the database serializes each person's turns.
+        # Each worker process builds its own services (and its Telegram webhook and
+        # reminder worker) from the same environment; the database serializes each
+        # person's turns and hands each reminder to one worker.
         services.close()
         print(f"Workers: {args.workers}")
         uvicorn.run(
@@ -161,8 +169,16 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             access_log=False,
         )
         return 0
+    reminders = None
+    if settings.reminders_in_serve:
+        from bot.reminders.worker import ReminderWorker
+
+        reminders = ReminderWorker(services)
+        print("Reminders: on (this process sends them)")
+    else:
+        print("Reminders: off here (FILROUGE_REMINDERS_IN_SERVE=false: `filrouge worker` does)")
     if settings.telegram_token is None:
-        app = create_app(services=services)
+        app = create_app(services=services, reminders=reminders)
         uvicorn.run(
             app, host=args.host, port=args.port, log_config=None, log_level="info", access_log=False
         )
@@ -175,7 +191,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     telegram = TelegramChannel(services)
     mode = "webhook" if telegram.webhook_url else "polling"
     print(f"Telegram: on ({mode})")
-    app = create_app(services=services, telegram=telegram)
+    if reminders is not None:
+        reminders.on_queued = telegram.sender.wake  # reminders' messages go at once
+    app = create_app(services=services, telegram=telegram, reminders=reminders)
     uvicorn.run(
         app, host=args.host, port=args.port, log_config=None, log_level="info", access_log=False
     )

@@ -4,7 +4,7 @@ as big buttons. Built from the stored conversation; the engine decides the words
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.i18n import Translator
 from bot.kiosk.session import Resumed, Visit, end, judge
@@ -14,14 +14,24 @@ from bot.turn import Inbound, TurnResult, retrying, state_of, take_turn
 from bot.tx import Tx
 from dialogs import messages
 from dialogs.answering import TICK
+from dialogs.appointments import ANSWERS, read_answer
 from dialogs.engine import current_prompt
 from dialogs.events import Event
-from dialogs.outputs import Checklist, Prompt, Question
+from dialogs.outputs import Checklist, Message, Prompt, Question
+from storage.appointments import OPEN, statuses
 from storage.conversation import load_conversation
-from storage.enums import Channel, Direction
+from storage.enums import AppointmentStatus, Channel, Direction
 from storage.kiosk_sessions import open_session, touch
 from storage.persons import get_person
-from storage.transcript import Line, recent_lines
+from storage.transcript import Line, latest_id, recent_lines
+
+
+@dataclass(frozen=True)
+class ButtonView:
+    value: str
+    label: str
+    ticked: bool | None = None
+    """For a checklist item: whether it is ticked; None for a plain button."""
 
 
 @dataclass(frozen=True)
@@ -33,14 +43,9 @@ class Bubble:
     """The transcript entry shown: what its 🔊 button reads."""
     printable: bool = False
     """A document (the CV): the bubble links to its page to print."""
-
-
-@dataclass(frozen=True)
-class ButtonView:
-    value: str
-    label: str
-    ticked: bool | None = None
-    """For a checklist item: whether it is ticked; None for a plain button."""
+    answers: tuple[ButtonView, ...] = ()
+    """An appointment card's buttons ("J'y serai", "Je ne peux pas venir"), while the
+    appointment still waits for that answer (on its latest card only)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,9 @@ class ChatView:
     anchor: int
     """The bubble the page scrolls to: the person's last message, so that the
     answers to it and the buttons follow on screen."""
+    last_entry: int = 0
+    """The latest transcript entry on the page: kiosk.js asks whether a newer one came
+    (a reminder written while the page is open) and reloads."""
 
 
 def read_page(services: Services, raw_token: str | None) -> tuple[Resumed, ChatView | None]:
@@ -115,7 +123,7 @@ def _view(services: Services, tx: Tx, person_id: int) -> ChatView:
     person = found.person
     state = state_of(found)
     translator = services.catalogs.get(person.language)
-    bubbles = bubbles_of(entries)
+    bubbles = with_answers(bubbles_of(entries), entries, tx, translator)
     prompt = state.prompt
     if prompt is None and state.started:  # a state saved before prompts were kept
         prompt = current_prompt(services.flows, state)
@@ -129,6 +137,7 @@ def _view(services: Services, tx: Tx, person_id: int) -> ChatView:
         seq=state.seq,
         repeat_prompt=view is not None and view.text != last_said,
         anchor=max((i for i, b in enumerate(bubbles) if b.mine), default=0),
+        last_entry=entries[-1].id if entries else 0,
     )
 
 
@@ -148,6 +157,53 @@ def bubbles_of(lines: list[Line]) -> tuple[Bubble, ...]:
             printable = line.output == "document"
             bubbles.append(Bubble(line.direction == Direction.IN, line.text, line.id, printable))
     return tuple(bubbles)
+
+
+_LEAVES = {
+    "yes": AppointmentStatus.CONFIRMED,
+    "no": AppointmentStatus.CANNOT_COME,
+    "went": AppointmentStatus.DONE,
+    "missed": AppointmentStatus.MISSED,
+}
+"""The status each answer of a card leaves the appointment in."""
+
+
+def with_answers(
+    bubbles: tuple[Bubble, ...], lines: list[Line], tx: Tx, translator: Translator
+) -> tuple[Bubble, ...]:
+    """The buttons of appointment cards: on the latest card of each appointment still to
+    come, those that would change its status (read in one query, only when a card is on
+    the page)."""
+    latest: dict[str, int] = {}
+    for line in lines:
+        for value in line.card:
+            meant = read_answer(value)
+            if meant is not None:
+                latest[meant[0]] = line.id
+    ids = [int(i) for i in latest if i.isdigit()]
+    if not ids:
+        return bubbles
+    now = statuses(tx.session, ids)
+    cards = {line.id: line.card for line in lines if line.card}
+    shown = []
+    for bubble in bubbles:
+        answers: list[ButtonView] = []
+        for value in cards.get(bubble.entry_id, ()):
+            meant = read_answer(value)
+            if meant is None or latest.get(meant[0]) != bubble.entry_id:
+                continue
+            status = now.get(int(meant[0])) if meant[0].isdigit() else None
+            if status in OPEN and status != _LEAVES[meant[1]]:
+                label = translator.render(Message(ANSWERS[meant[1]]))
+                answers.append(ButtonView(value, label))
+        shown.append(replace(bubble, answers=tuple(answers)) if answers else bubble)
+    return tuple(shown)
+
+
+def something_new(services: Services, person_id: int, after: int) -> bool:
+    """Whether an entry newer than `after` was written for the person (reading only)."""
+    with services.read() as tx:
+        return latest_id(tx.session, person_id) > after
 
 
 def language_of(services: Services, person_id: int) -> str:

@@ -31,7 +31,7 @@ class KioskDelivery:
                 at=tx.now,
                 channel=letter.cause,
                 direction=Direction.OUT,
-                text=text_of(output, letter.translator),
+                text=text_of(output, letter.translator, now=tx.now),
                 payload=as_data(output),
                 language=letter.translator.language,
                 flow_id=letter.flow_id,

@@ -18,7 +18,15 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from bot.i18n import LANGUAGES
 from bot.kiosk import documents, login_token, read_aloud, words
 from bot.kiosk import session as kiosk_session
-from bot.kiosk.chat import ChatView, answer, chat_view, keep_alive, language_of, read_page
+from bot.kiosk.chat import (
+    ChatView,
+    answer,
+    chat_view,
+    keep_alive,
+    language_of,
+    read_page,
+    something_new,
+)
 from bot.kiosk.deps import PagesDep, ScriptVisitDep, ServicesDep, VisitDep
 from bot.kiosk.errors import LoggedOut, Refused, install_handlers
 from bot.kiosk.login import Outcome, log_in
@@ -248,6 +256,14 @@ def alive(services: ServicesDep, visit: ScriptVisitDep, csrf: Field = "") -> Res
         return Response(status_code=403)  # and the idle clock runs on
     keep_alive(services, visit)
     return Response(status_code=204)
+
+
+@router.get("/news")
+def news(services: ServicesDep, visit: ScriptVisitDep, after: int = 0) -> Response:
+    """Whether something was written for the person after entry `after` (a reminder while
+    the page is open): 200 yes, 204 no. kiosk.js asks every few seconds and reloads the
+    page; it only reads, so the idle clock runs on."""
+    return Response(status_code=200 if something_new(services, visit.person_id, after) else 204)
 
 
 # --- leaving --------------------------------------------------------------------------------

@@ -27,4 +27,5 @@ INPUT_MODES: dict[AnswerKind, str] = {
     "number": "numeric",
     "phone": "tel",
     "text": "text",
+    "moment": "text",
 }

@@ -42,7 +42,7 @@ class TelegramDelivery:
         rows = outbox_messages(
             person_id=letter.person.id,
             chat_id=int(address),
-            messages=render(list(letter.outputs), letter.translator),
+            messages=render(list(letter.outputs), letter.translator, tx.now),
             language=letter.translator.language,
             flow_id=letter.flow_id,
             step_id=letter.step_id,

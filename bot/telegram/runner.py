@@ -90,6 +90,12 @@ class TelegramChannel:
         self._sleep = sleep
         if pacer is None and not settings.telegram_pacing:
             pacer = Unpaced()
+        elif pacer is None:
+            pacer = Pacer(
+                per_bot=settings.telegram_rate,
+                per_chat_interval=settings.telegram_chat_interval,
+                burst=settings.telegram_rate / 2,
+            )
         self.sender = OutboxSender(
             services,
             self.bot,

@@ -10,26 +10,30 @@ leaves it unclaimed, to be handled again. No aiogram here: the handlers
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import linking
+from bot import appointments, linking
 from bot.i18n import Translator
+from bot.reminders.cards import person_view, remind_upcoming
 from bot.services import Services
 from bot.telegram import words
 from bot.telegram.delivery import HOLD, outbox_messages
 from bot.telegram.render import parse_callback, plain
 from bot.turn import Inbound, retrying, take_turn
 from bot.tx import Tx
+from dialogs import messages
 from dialogs.answers import fold
+from dialogs.appointments import CALENDAR_CAPTION, CALENDAR_LABEL, calendar_value, read_calendar
 from dialogs.engine import URGENT
 from dialogs.events import Event, Pressed, Said, System
 from storage.enums import Channel, Direction
 from storage.inbox import claim_update
 from storage.outbox import Queued, enqueue
 from storage.persons import get_person, person_of_identity
-from storage.transcript import recent_transcript
+from storage.transcript import Entry, append_transcript, inbound_seen, recent_transcript
 
 RECAP_ENTRIES = 10
 RECAP_CUT = 300
@@ -129,7 +133,55 @@ class Units:
         inbound_id = f"tg:press:{who.chat_id}:{message_id}:{data or ''}"
         if len(inbound_id) > _INBOUND_ID_LIMIT:
             inbound_id = "tg:press:" + hashlib.sha256(inbound_id.encode()).hexdigest()
+        calendar = read_calendar(press.value)
+        if calendar is not None:
+            return self._calendar(tx, who, person_id, calendar, inbound_id)
         return self._turn(tx, who, person_id, press, inbound_id)
+
+    def _calendar(
+        self, tx: Tx, who: From, person_id: int, appointment_id: str, inbound_id: str
+    ) -> list[Queued]:
+        """ "Ajouter à mon agenda": the appointment's .ics file, as a document. Not a turn
+        (the conversation does not move), but the press is in the transcript, once."""
+        if inbound_seen(tx.session, person_id, Channel.TELEGRAM, inbound_id):
+            return []
+        person = get_person(tx.session, person_id)
+        if person is None:
+            return []
+        translator = self.services.catalogs.get(person.language)
+        pressed = Entry(
+            person_id=person_id,
+            at=tx.now,
+            channel=Channel.TELEGRAM,
+            direction=Direction.IN,
+            text=translator.gettext(CALENDAR_LABEL),
+            payload={"event": "pressed", "value": calendar_value(appointment_id)},
+            language=translator.language,
+            inbound_id=inbound_id,
+        )
+        append_transcript(tx.session, [pressed])
+        found = appointments.calendar_file(self.services, tx, person_id, appointment_id)
+        if found is None:
+            gone = messages.APPOINTMENT_GONE
+            return self._notice(tx, person_id, who.chat_id, lambda t: t.gettext(gone))
+        filename, data = found
+        caption = translator.gettext(CALENDAR_CAPTION)
+        row = {
+            "person_id": person_id,
+            "chat_id": who.chat_id,
+            "method": "sendDocument",
+            "payload": {
+                "chat_id": who.chat_id,
+                "caption": caption,
+                "document": {"filename": filename, "data": base64.b64encode(data).decode()},
+            },
+            "entry": {
+                "text": caption,
+                "payload": {"document": filename},
+                "language": translator.language,
+            },
+        }
+        return enqueue(tx.session, [row], now=tx.now, held_until=tx.now + HOLD)
 
     # --- the pieces ------------------------------------------------------------------------
 
@@ -147,7 +199,11 @@ class Units:
             old = result.detached_user_id
             if old is not None and old != str(who.user_id) and old.lstrip("-").isdigit():
                 queued += self._notice(tx, person_id, int(old), lambda t: t.gettext(words.DETACHED))
-            return queued + self._turn(tx, who, person_id, System("linked"), f"tg:{update_id}")
+            queued += self._turn(tx, who, person_id, System("linked"), f"tg:{update_id}")
+            person = get_person(tx.session, person_id)
+            if person is not None:  # what is still to come, told again on the phone
+                queued += remind_upcoming(self.services, tx, person_view(person))
+            return queued
         said = words.TOO_MANY if result.outcome is linking.LinkOutcome.TOO_MANY else words.REFUSED
         return self._answer(tx, who, said, language_of=person_id)
 

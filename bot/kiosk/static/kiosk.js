@@ -80,6 +80,27 @@
     restart();
   }
 
+  // Something new for the person (a reminder) while the page is open: every few
+  // seconds the page asks (GET /kiosk/news, reading only) and, unless the person
+  // is writing, reloads itself. Without JavaScript it shows at the next page.
+  var last = document.body.getAttribute("data-last");
+  if (last !== null && window.fetch) {
+    var field = document.getElementById("text");
+    window.setInterval(function () {
+      if (sent || (field && (field.value || document.activeElement === field))) {
+        return;
+      }
+      window.fetch("/kiosk/news?after=" + encodeURIComponent(last), {credentials: "same-origin"})
+        .then(function (response) {
+          if (response.status === 401) {
+            window.location.replace("/kiosk/chat");  // the session is over: the page says why
+          } else if (response.status === 200 && !sent) {
+            window.location.reload();
+          }
+        }, function () { /* offline for a moment: asked again later */ });
+    }, 5000);
+  }
+
   // 🔊: each <audio> becomes one big button that plays it, and stops it when
   // pressed again; one sound at a time.
   var playing = null;
