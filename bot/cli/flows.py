@@ -43,7 +43,9 @@ def _load_checked(
         for path in sorted(loader.FLOWS_DIR.glob("*.yaml"))
         if path.resolve() not in given and _flow_id(path) not in given_ids
     ]
-    flows, errors = loader.load([*given, *shipped])
+    from dialogs.glossary_loader import GLOSSARY
+
+    flows, errors = loader.load([*given, *shipped], glossary=GLOSSARY)
     catalogs = None
     if locales_dir is not None:
         translators = Catalogs.load(locales_dir).translators
