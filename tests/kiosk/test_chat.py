@@ -14,7 +14,8 @@ def test_chat_page_shows_the_open_prompt_as_buttons(logged_in: Kiosk) -> None:
     assert len(page.buttons()) >= 2
     assert "menu" in page.buttons()
     assert "J'ai fini" in html.unescape(page.text)
-    assert 'maxlength="2000"' in page.text
+    assert "maxlength" not in page.text  # a long text is never cut silently: it is refused
+    assert 'data-max="2000"' in page.text  # the page counts the characters as they are typed
 
 
 def test_pressing_a_button_answers_and_redirects_back_to_the_chat(
@@ -26,10 +27,13 @@ def test_pressing_a_button_answers_and_redirects_back_to_the_chat(
     )
     response = logged_in.press(choice, page)
     assert response.status_code == 303
-    assert response.headers["location"] == "/kiosk/chat#last"
+    assert response.headers["location"] == "/kiosk/chat"
     said = [e for e in transcript(services) if e.direction == Direction.IN]
     assert said[-1].text == label  # the transcript shows what the person saw on the button
-    assert '<li class="bubble mine" id="last">' in logged_in.chat().text
+    assert (
+        f'<li class="bubble mine">\n<div class="bubble-head"><span class="who">Vous</span>\n</div>\n<p>{html.escape(label)}</p>'
+        in logged_in.chat().text
+    )
 
 
 def test_text_is_escaped_everywhere(logged_in: Kiosk) -> None:
@@ -62,7 +66,7 @@ def test_empty_text_is_ignored_with_a_gentle_word(logged_in: Kiosk, services: Se
     before = len(transcript(services))
     response = logged_in.say("   \n ")
     assert response.status_code == 303
-    assert response.headers["location"] == "/kiosk/chat?notice=empty#last"
+    assert response.headers["location"] == "/kiosk/chat?notice=empty"
     page = logged_in.client.get(response.headers["location"])
     assert "Votre message est vide." in page.text
     assert len(transcript(services)) == before
