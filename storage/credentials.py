@@ -62,3 +62,9 @@ def reset_failed_pins(session: Session, identity: ChannelIdentity) -> None:
     identity.locked_until = None
     session.add(identity)
     session.flush()
+
+
+def set_pin(session: Session, identity: ChannelIdentity, pin_hash: str) -> None:
+    """A new PIN (its hash) for a kiosk identity; the failure count and any lock are cleared."""
+    identity.secret_hash = pin_hash
+    reset_failed_pins(session, identity)

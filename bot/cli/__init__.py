@@ -1,5 +1,5 @@
-"""The `filrouge` command: serve, db upgrade, person add / link-code / release, flows check /
-doc, services import, understand."""
+"""The `filrouge` command: serve, db upgrade, person ..., facility ..., flows check / doc,
+services import, understand."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.cli import people
 from bot.cli.flows import flows_check, flows_doc, services_import
-from bot.cli.people import person_add, person_link_code, person_release
 from bot.cli.understand import understand
 from bot.settings import Settings
 
@@ -44,26 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     upgrade = db.add_parser("upgrade", help="apply the migrations (safe to run twice)")
     upgrade.set_defaults(handler=_db_upgrade)
 
-    person = commands.add_parser("person", help="persons").add_subparsers(required=True)
-    add = person.add_parser("add", help="create a person with a kiosk code and PIN")
-    add.add_argument("--first-name", required=True)
-    add.add_argument("--last-name", required=True)
-    add.add_argument("--language", default="fr", choices=["fr", "ar", "en", "ro"])
-    add.add_argument("--code", help="personal code (default: drawn at random)")
-    add.add_argument("--pin", help="4 to 8 digits (default: drawn at random)")
-    add.add_argument("--facility", default="demo", help="facility code")
-    add.set_defaults(handler=person_add)
-    link_code = person.add_parser(
-        "link-code", help="give a person a Telegram link code and write their release sheet"
-    )
-    link_code.add_argument("code", metavar="PERSONCODE", help="the person's kiosk code")
-    link_code.add_argument(
-        "--out", type=Path, default=Path(), help="folder of the release sheet (default: here)"
-    )
-    link_code.set_defaults(handler=person_link_code)
-    release = person.add_parser("release", help="mark a person released (they go outside)")
-    release.add_argument("code", metavar="PERSONCODE", help="the person's kiosk code")
-    release.set_defaults(handler=person_release)
+    # `person ...` and `facility ...` (bot/cli/people.py).
+    people.add_commands(commands)
 
     flows = commands.add_parser("flows", help="dialog flows").add_subparsers(required=True)
     check = flows.add_parser("check", help="load and lint the flows; non-zero on any error")
@@ -110,36 +92,62 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from bot.app import compose, create_app
-    from bot.demo import DEMO_COUNSELLOR, DEMO_PERSONS, seed_demo
+    from bot.demo import DEMO_COUNSELLOR, DEMO_PERSONS, demo_present, seed_demo
     from storage.migrate import upgrade
 
-    # The service's own warnings (a message Telegram refused, a busy database) go
-    # to stderr with the time; uvicorn configures its own loggers.
+    busy = _port_busy(args.host, args.port)
+    if busy:
+        print(
+            f"filrouge: the port {args.port} of {args.host} is already in use ({busy}): another "
+            f"`filrouge serve` may be running. Stop it, or choose another port: --port "
+            f"{args.port + 1}.",
+            file=sys.stderr,
+        )
+        return 1
+    # The service's own warnings (a message Telegram refused, a busy database) go to
+    # stderr with the time; the libraries' INFO lines (Alembic, uvicorn) stay quiet.
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     upgrade(settings.database_url)
     services = compose(settings)
     if args.demo and seed_demo(services):
-        print("Demo data created. Kiosk logins (code / PIN):")
+        print("Demo data created.")
+    if demo_present(services):
+        print("Demo kiosk logins (code / PIN):")
         for account in DEMO_PERSONS:
             print(f"  {account.login} / {account.secret}  ({account.who}, {account.language})")
-        print(f"Counsellor: {DEMO_COUNSELLOR.login} / {DEMO_COUNSELLOR.secret}")
-    print(f"Kiosk: http://{args.host}:{args.port}/kiosk")
+        print(f"Demo counsellor: {DEMO_COUNSELLOR.login} / {DEMO_COUNSELLOR.secret}")
+    print(f"Kiosk: on, http://{args.host}:{args.port}/kiosk")
+    telegram = None
     if settings.telegram_token is None:
-        uvicorn.run(create_app(services=services), host=args.host, port=args.port, log_level="info")
-        return 0
-    # Telegram on: aiogram is imported only now, and runs in uvicorn's event loop,
-    # started and stopped with the app (on SIGTERM or Ctrl-C the bot stops fetching,
-    # finishes or leaves in the inbox what it took in, and sends what was committed).
-    from bot.telegram.runner import TelegramChannel
+        print("Telegram: off (set FILROUGE_TELEGRAM_TOKEN to turn it on; see docs/telegram.md)")
+    else:
+        # Telegram on: aiogram is imported only now, and runs in uvicorn's event loop,
+        # started and stopped with the app (on SIGTERM or Ctrl-C the bot stops fetching,
+        # finishes or leaves in the inbox what it took in, and sends what was committed).
+        from bot.telegram.runner import TelegramChannel
 
-    telegram = TelegramChannel(services)
-    mode = "webhook" if telegram.webhook_url else "polling"
-    print(f"Telegram: on ({mode})")
+        telegram = TelegramChannel(services)
+        print(f"Telegram: on ({'webhook' if telegram.webhook_url else 'polling'})")
+    print("Ctrl-C stops the service.")
     app = create_app(services=services, telegram=telegram)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _port_busy(host: str, port: int) -> str:
+    """Why `host:port` cannot be listened on ("" when it can)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.strerror or str(error)
+    return ""
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:

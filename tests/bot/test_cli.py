@@ -79,9 +79,16 @@ def test_flows_check_refuses_a_missing_file(tmp_path: Path) -> None:
     assert "no such file" in done.stderr
 
 
+def facility(database: Path, code: str = "demo") -> None:
+    """A migrated database with one facility (persons are added to a known facility)."""
+    assert filrouge("db", "upgrade", database=database).returncode == 0
+    done = filrouge("facility", "add", code, "--name", "InSERRE démo", database=database)
+    assert done.returncode == 0, done.stderr
+
+
 def test_db_upgrade_then_person_add_creates_a_person_who_can_log_in(tmp_path: Path) -> None:
     database = tmp_path / "facility.db"
-    assert filrouge("db", "upgrade", database=database).returncode == 0
+    facility(database)
 
     done = filrouge(
         "person", "add", "--first-name", "Prénom", "--last-name", "Nom", "--code", "ab3k7q",
@@ -103,7 +110,7 @@ def test_db_upgrade_then_person_add_creates_a_person_who_can_log_in(tmp_path: Pa
 
 def test_person_add_refuses_a_code_already_used(tmp_path: Path) -> None:
     database = tmp_path / "facility.db"
-    filrouge("db", "upgrade", database=database)
+    facility(database)
     args = ("person", "add", "--first-name", "A", "--last-name", "B", "--code", "SAME22")
     filrouge(*args, database=database)
 
@@ -115,7 +122,7 @@ def test_person_add_refuses_a_code_already_used(tmp_path: Path) -> None:
 
 def test_person_add_refuses_a_pin_that_is_not_digits(tmp_path: Path) -> None:
     database = tmp_path / "facility.db"
-    filrouge("db", "upgrade", database=database)
+    facility(database)
 
     done = filrouge(
         "person", "add", "--first-name", "A", "--last-name", "B", "--pin", "12ab", database=database
@@ -126,7 +133,7 @@ def test_person_add_refuses_a_pin_that_is_not_digits(tmp_path: Path) -> None:
 
 
 def person_with_code(database: Path, code: str = "AB3K7Q") -> None:
-    assert filrouge("db", "upgrade", database=database).returncode == 0
+    facility(database)
     done = filrouge(
         "person", "add", "--first-name", "Démo", "--last-name", "Exemple", "--code", code,
         "--pin", "4821", database=database,
@@ -220,7 +227,7 @@ def test_flows_check_names_a_text_without_translation_unless_drafting(tmp_path: 
 
 def test_the_release_sheet_is_in_the_persons_language(tmp_path: Path) -> None:
     database = tmp_path / "facility.db"
-    assert filrouge("db", "upgrade", database=database).returncode == 0
+    facility(database)
     added = filrouge(
         "person", "add", "--first-name", "Démo", "--last-name", "Exemple", "--code", "AR2345",
         "--pin", "4821", "--language", "ar", database=database,
