@@ -13,6 +13,7 @@ from bot.kiosk.words import INPUT_MODES
 from bot.services import Services
 from bot.turn import Inbound, TurnResult, retrying, state_of, take_turn
 from bot.tx import Tx
+from bot.typography import keep_together
 from bot.wording import DONE_MARK, NOTE_MARK, TODO_MARK
 from dialogs import messages
 from dialogs.answering import TICK
@@ -153,7 +154,8 @@ def _view(services: Services, tx: Tx, person_id: int) -> ChatView:
 
 
 def _pieces(glossary: Glossary, text: str, language: str) -> tuple[Piece, ...]:
-    return tuple((piece, term.id if term else "") for piece, term in glossary.marks(text, language))
+    marked = glossary.marks(text, language)
+    return tuple((keep_together(piece), term.id if term else "") for piece, term in marked)
 
 
 def bubbles_of(
@@ -220,12 +222,16 @@ def prompt_view(prompt: Prompt, translator: Translator) -> PromptView:
     text = translator.render(prompt.text)
     if isinstance(prompt, Checklist):
         items = tuple(
-            ButtonView(f"tick:{item.id}", translator.render(item.label), item.checked)
+            ButtonView(
+                f"tick:{item.id}", keep_together(translator.render(item.label)), item.checked
+            )
             for item in prompt.items
         )
         done = ButtonView("done", translator.render(prompt.done_label))
         return PromptView("checklist", prompt.seq, text, items, done)
-    buttons = tuple(ButtonView(b.value, translator.render(b.label)) for b in prompt.buttons)
+    buttons = tuple(
+        ButtonView(b.value, keep_together(translator.render(b.label))) for b in prompt.buttons
+    )
     if isinstance(prompt, Question):
         return PromptView(
             "question",

@@ -240,3 +240,7 @@ def test_the_release_sheet_is_in_the_persons_language(tmp_path: Path) -> None:
     sheet = (tmp_path / "release-sheet-AR2345.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl">' in sheet
     assert "Installez Telegram." not in sheet  # translated, not French
+    # Read left to right inside the Arabic sentence: "/start", never "start/".
+    assert 'أو أرسل <bdi dir="ltr">/start</bdi> ثم الرمز' in sheet
+    assert '<p class="code" dir="ltr"><bdi>' in sheet
+    assert "<bdi>Démo Exemple</bdi>" in sheet
