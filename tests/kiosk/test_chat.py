@@ -178,7 +178,7 @@ def test_a_word_of_the_glossary_is_a_button_that_explains_it_and_keeps_the_quest
     assert said[0] == "SIAO ?"  # what the person asked, as the counsellor reads it
     assert said[1].startswith("SIAO : service intégré d'accueil et d'orientation.")
     assert after.buttons() == question  # the same question, still open
-    assert "SIAO\u202f: service intégré" in html.unescape(after.text)
+    assert ">SIAO</button>\u202f: service intégré" in html.unescape(after.text)
 
 
 def test_an_empty_message_is_said_beside_the_field_not_on_an_error_page(logged_in: Kiosk) -> None:
