@@ -91,7 +91,7 @@ def svg(flow: Flow, caption: dict[str, str], heading: dict[str, str] | None = No
     height = MARGIN + (len(flow.steps) + ends) * (BOX_H + GAP)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="group" '
         f'aria-label="Schéma du guide {escape(flow.title)}">',
         '<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>',

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.cli import people
-from bot.cli.flows import flows_check, flows_doc, services_import
+from bot.cli.flows import flows_check, flows_doc, flows_plain, services_import
 from bot.cli.understand import understand
 from bot.settings import Settings
 
@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     doc.add_argument("paths", nargs="*", type=Path, help="flow files (default: shipped)")
     doc.set_defaults(handler=flows_doc)
+    plain = flows.add_parser(
+        "plain", help="check the plain French of the flows' texts; non-zero on a problem"
+    )
+    plain.add_argument("paths", nargs="*", type=Path, help="flow files (default: shipped)")
+    plain.add_argument("-v", "--verbose", action="store_true", help="name the plain flows too")
+    plain.set_defaults(handler=flows_plain)
 
     said = commands.add_parser(
         "understand", help="what a typed text would trigger (safety net, guides), and why"

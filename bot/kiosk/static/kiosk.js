@@ -23,6 +23,19 @@
     document.body.classList.add("sending");
   });
 
+  // The login page renews its form before the form's token expires (unless the
+  // person is typing their code: then it waits until they stop).
+  var renew = parseInt(document.body.getAttribute("data-renew") || "0", 10);
+  if (renew > 0) {
+    var renewTimer = 0;
+    var renewLater = function () {
+      window.clearTimeout(renewTimer);
+      renewTimer = window.setTimeout(function () { window.location.replace("/kiosk"); }, renew * 1000);
+    };
+    document.addEventListener("input", renewLater, true);
+    renewLater();
+  }
+
   var csrfValue = function () {
     var csrf = document.querySelector("#logout input[name=csrf]");
     return csrf ? csrf.value : "";
