@@ -45,10 +45,13 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import SendMessage
+from aiogram.methods import SendMessage, SendVoice
+from aiogram.types import BufferedInputFile
 from sqlmodel import Session
 
 from bot.services import Services
+from bot.speech import SpeechUnavailable, synthesize_voice_note
+from bot.telegram.delivery import VOICE
 from bot.telegram.pacer import Pacer
 from storage.errors import StorageError
 from storage.outbox import (
@@ -204,7 +207,14 @@ class OutboxSender:
     async def _send_one(self, row: Queued) -> str:
         """Send one row and record the outcome: "sent", "retry", "failed" or "forbidden"."""
         try:
-            message = await self.bot(SendMessage.model_validate(row.payload))
+            method = await self._method(row)
+        except SpeechUnavailable as error:
+            log.error("outbox: no voice note for row %s: %s", row.id, error)
+            reason = f"speech: {error}"
+            await self._write(lambda s: self._fail(s, [row.id], reason))
+            return "failed"
+        try:
+            message = await self.bot(method)
         except TelegramRetryAfter as error:
             log.warning(
                 "outbox: 429 for chat %s, every chat waits %s s (row %s)",
@@ -237,6 +247,21 @@ class OutboxSender:
             return "failed"
         self._mark_sent_soon(row, message.message_id)
         return "sent"
+
+    async def _method(self, row: Queued) -> SendMessage | SendVoice:
+        """The Bot API call of a row; a voice note is made now, from the words it keeps."""
+        if row.method != VOICE:
+            return SendMessage.model_validate(row.payload)
+        settings = self.services.settings
+        ogg = await asyncio.to_thread(
+            synthesize_voice_note,
+            str(row.payload["read"]),
+            str(row.payload.get("language", "fr")),
+            program=settings.speech_program,
+            encoder=settings.voice_encoder,
+        )
+        voice = BufferedInputFile(ogg, filename="fil-rouge.ogg")
+        return SendVoice(chat_id=row.payload["chat_id"], voice=voice)
 
     async def _retry(self, row: Queued, delay: float, error: str) -> str:
         attempts = row.attempts + 1

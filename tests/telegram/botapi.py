@@ -125,7 +125,7 @@ class BotAPI:
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method == "sendMessage":
+        if method in ("sendMessage", "sendVoice"):
             chat_id = int(params["chat_id"])
             message: dict[str, Any] = {
                 "message_id": next(self._message_ids),
@@ -136,6 +136,16 @@ class BotAPI:
             }
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
+            if method == "sendVoice":
+                message.pop("text")
+                voice = params.get("voice", b"")
+                message["voice"] = {
+                    "file_id": f"voice-{message['message_id']}",
+                    "file_unique_id": f"v{message['message_id']}",
+                    "duration": 1,
+                    "mime_type": "audio/ogg",
+                    "file_size": len(voice) if isinstance(voice, bytes) else 0,
+                }
             return message
         return True  # answerCallbackQuery, deleteWebhook, setWebhook, ...
 
@@ -261,6 +271,9 @@ async def _params(request: web.Request) -> dict[str, Any]:
     form = await request.post()
     params: dict[str, Any] = {}
     for key, value in form.items():
+        if isinstance(value, web.FileField):  # a file sent (a voice note): its bytes
+            params[key] = value.file.read()
+            continue
         text = value if isinstance(value, str) else ""
         if key in _JSON_FIELDS:
             params[key] = json.loads(text)
@@ -268,6 +281,10 @@ async def _params(request: web.Request) -> dict[str, Any]:
             params[key] = int(text)
         else:
             params[key] = text
+    # A file sent as a part of its own, named in its field: `voice=attach://<part>`.
+    for key, value in list(params.items()):
+        if isinstance(value, str) and value.startswith("attach://"):
+            params[key] = params.pop(value.removeprefix("attach://"), b"")
     return params
 
 
