@@ -115,6 +115,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("bot").setLevel(logging.INFO)  # ours: the channels starting, stopping
     upgrade(settings.database_url)
     services = compose(settings)
     if args.demo and seed_demo(services):
