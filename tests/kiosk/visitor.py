@@ -10,8 +10,7 @@ from fastapi.testclient import TestClient
 
 from bot.services import Services
 from storage.database import read_session
-from storage.models import TranscriptEntry
-from storage.transcript import recent_transcript
+from storage.transcript import StoredEntry, recent_transcript
 
 DEMO_PERSON_ID = 1
 
@@ -144,6 +143,6 @@ class Kiosk:
         return response
 
 
-def transcript(services: Services, person_id: int = DEMO_PERSON_ID) -> list[TranscriptEntry]:
+def transcript(services: Services, person_id: int = DEMO_PERSON_ID) -> list[StoredEntry]:
     with read_session(services.engine) as session:
         return recent_transcript(session, person_id, limit=1000)
