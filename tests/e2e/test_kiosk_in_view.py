@@ -245,3 +245,27 @@ async def test_the_idle_warning_comes_first_and_je_suis_la_keeps_the_session(
         await context.close()
         server.stop()
         services.close()
+
+
+async def test_a_long_message_is_counted_as_typed_and_refused_whole_never_cut(
+    module_browser: Browser, shared_kiosk: Kiosk
+) -> None:
+    code, _person_id = shared_kiosk.person("fr")
+    context = await module_browser.new_context(viewport={"width": 800, "height": 600})
+    page = await context.new_page()
+    await log_in(page, shared_kiosk.base, code, PIN)
+    limit = shared_kiosk.services.settings.max_text_length
+    text = "Je voudrais savoir " + "x" * limit
+
+    await page.fill("#text", text)
+
+    assert await page.locator(
+        "#count"
+    ).inner_text() == f"Trop long : {len(text):,} / {limit:,}".replace(",", "\u202f")
+    assert await page.input_value("#text") == text  # nothing cut by the field
+    async with page.expect_navigation():
+        await page.click("form.say button[type=submit]")
+    assert (await page.locator("#error").inner_text()).startswith("Votre message est trop long")
+    assert await page.input_value("#text") == text
+    assert await _out_of_view(page, "#error, #text") == []
+    await context.close()
