@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     terminal (`auto`), or always `json`, or always `text`."""
     speech_program: str = "espeak-ng"
     """The espeak-ng program that reads messages aloud (a name on PATH or a path)."""
+    voice_encoder: str = "opusenc"
+    """The program that makes a voice note (Ogg Opus) for Telegram: opus-tools' opusenc."""
     locales_dir: Path = LOCALES_DIR
     services_dir: Path = SERVICES_DIR
     """Local services per facility: `<facility code>.yaml` (see docs/services.md)."""

@@ -25,6 +25,7 @@ from bot.tx import Tx
 from dialogs import engine, messages
 from dialogs.appointments import ANSWERS, read_answer
 from dialogs.events import AppointmentFacts, Context, Event, Pressed, Said
+from dialogs.glossary import WORD, Glossary
 from dialogs.outputs import Message, Output
 from dialogs.render import pressable
 from dialogs.state import State
@@ -114,7 +115,8 @@ def take_turn(
     after, outputs = engine.step(services.flows, before, inbound.event, context)
     save_state(tx.session, person.id, after.model_dump(mode="json"), found.version, now=tx.now)
     translator = services.catalogs.get(person.language)
-    append_transcript(tx.session, [_inbound_entry(tx, inbound, before, translator)])
+    entry = _inbound_entry(tx, inbound, before, translator, services.flows.glossary)
+    append_transcript(tx.session, [entry])
     frame = after.stack[-1] if after.stack else None
     letter = Letter(
         person=person,
@@ -151,14 +153,16 @@ def state_of(found: Conversation) -> State:
     return state
 
 
-def _inbound_entry(tx: Tx, inbound: Inbound, before: State, translator: Translator) -> Entry:
+def _inbound_entry(
+    tx: Tx, inbound: Inbound, before: State, translator: Translator, glossary: Glossary
+) -> Entry:
     event = inbound.event
     payload: dict[str, Any] = {"event": type(event).__name__.lower(), **asdict(event)}
     text = ""
     if isinstance(event, Said):
         text = event.text
     elif isinstance(event, Pressed):
-        text = label_of(before, event, translator)
+        text = label_of(before, event, translator, glossary)
     frame = before.stack[-1] if before.stack else None
     return Entry(
         person_id=inbound.person_id,
@@ -174,14 +178,20 @@ def _inbound_entry(tx: Tx, inbound: Inbound, before: State, translator: Translat
     )
 
 
-def label_of(before: State, event: Pressed, translator: Translator) -> str:
+def label_of(
+    before: State, event: Pressed, translator: Translator, glossary: Glossary | None = None
+) -> str:
     """What the person saw on the button they pressed: its label on the question shown
-    (kept with the state), or `[value]` for a button that was not shown."""
+    (kept with the state), a word of the glossary they tapped ("SIAO ?"), or `[value]`
+    for a button that was not shown."""
     prompt = before.prompt
     if prompt is not None and prompt.seq == event.seq:
         for button in pressable(prompt):
             if button.value == event.value:
                 return translator.render(button.label)
+    term = glossary.get(event.value.removeprefix(WORD)) if glossary else None
+    if event.value.startswith(WORD) and term is not None:
+        return f"{term.term} ?"
     if event.value in _GLOBAL_LABELS:
         return translator.render(Message(_GLOBAL_LABELS[event.value]))
     if (meant := read_answer(event.value)) is not None:  # a card's button

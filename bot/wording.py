@@ -27,6 +27,9 @@ from dialogs.outputs import (
     Text,
 )
 
+DONE_MARK, TODO_MARK, NOTE_MARK = "✓", "○", "—"
+"""How "Mon plan" marks an item done or still to do, one item a line under its domain."""
+
 
 def text_of(
     output: Output, translator: Translator, *, now: datetime | None = None, relative: bool = False
@@ -71,7 +74,11 @@ def text_of(
     if isinstance(output, Plan):
         lines = [translator.render(Message(messages.PLAN_TITLE))]
         for domain, items in output.domains:
-            marks = ", ".join(("✓ " if done else "○ ") + translator.render(t) for t, done in items)
-            lines.append(f"{translator.render(Message(messages.DOMAINS[domain]))} : {marks or '—'}")
+            lines.append(translator.render(Message(messages.DOMAINS[domain])))
+            lines += [
+                f"{DONE_MARK if done else TODO_MARK} {translator.render(t)}" for t, done in items
+            ]
+            if not items:
+                lines.append(f"{NOTE_MARK} {translator.render(Message(messages.NOTHING_YET))}")
         return "\n".join(lines)
     return ""

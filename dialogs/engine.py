@@ -21,6 +21,7 @@ from dialogs.answering import (
 from dialogs.appointments import ANSWER_FLOW, ENGINE_ANSWERS, Answer, read_answer
 from dialogs.events import Context, Event, Pressed, Said, System
 from dialogs.flowset import FlowSet
+from dialogs.glossary import WORD, Term
 from dialogs.moment import Asking, Refused, answer_moment
 from dialogs.outputs import (
     AppointmentAnswer,
@@ -53,6 +54,7 @@ from dialogs.state import Frame, State
 from dialogs.steps import GO_HOME, branch_target, following
 from dialogs.understanding.compiled import Category
 from dialogs.understanding.phrases import Reading
+from dialogs.understanding.text import words as typed_words
 
 MAX_AUTO_STEPS = 200
 INTERRUPTED = "__interrupted__"
@@ -101,6 +103,9 @@ def _step(flows: FlowSet, new: State, event: Event, context: Context) -> list[Ou
         _safety_net(flows, new, None, out, context)
     elif isinstance(event, Pressed) and (meant := read_answer(event.value)) is not None:
         _appointment(flows, new, *meant, out, context)
+    elif isinstance(event, Pressed) and event.value.startswith(WORD) and new.started:
+        # A word of a message tapped (the kiosk): its explanation, the question stays.
+        _explain(flows, new, flows.glossary.get(event.value.removeprefix(WORD)), out)
     elif isinstance(event, Said):
         _said(flows, new, event, moved, out, context)
     elif not new.started:
@@ -116,9 +121,10 @@ def _step(flows: FlowSet, new: State, event: Event, context: Context) -> list[Ou
 def _said(
     flows: FlowSet, state: State, said: Said, moved: bool, out: list[Output], ctx: Context
 ) -> None:
-    """Typed text, read once, in this order: words of urgent distress; the answer
-    to the open question (guides on offer, a question, a choice, a checklist);
-    other distress (nowhere to sleep); the guides it speaks of; small talk."""
+    """Typed text, read once, in this order: words of urgent distress; a question
+    about a word of the glossary ("c'est quoi le SIAO"); the answer to the open
+    question (guides on offer, a question, a choice, a checklist); other distress
+    (nowhere to sleep); the guides it speaks of; small talk."""
     understanding = flows.understanding
     reading = understanding.read(said.text)
     alarm = understanding.alarm(reading) if messages.DISTRESS_FLOW in flows.flows else None
@@ -128,6 +134,8 @@ def _said(
         _go_home(flows, state, out, ctx)
     elif moved:
         out.extend([Text(message(messages.CLOSED, state)), *_reprompt(flows, state)])
+    elif (term := _word_asked(flows, reading, said)) is not None:
+        _explain(flows, state, term, out)
     elif _answer(flows, state, said, ctx, out, reading, quiet=True):
         return
     elif alarm is not None:
@@ -159,6 +167,35 @@ def _understand(
         return
     out.append(Text(message(messages.SMALL_TALK[kind], state)))
     out.extend(_reprompt(flows, state, offer_help=kind == "confused"))
+
+
+def _word_asked(flows: FlowSet, reading: Reading, said: Said) -> Term | None:
+    """The word of the glossary a typed question is about: just after "c'est quoi"
+    (an article may come between: "c'est quoi le SIAO"), or just before ("le RIB,
+    c'est quoi ?"). Anything else ("qu'est-ce que je dois faire pour la CAF") is
+    not a question about a word."""
+    spans = flows.understanding.questions(reading)
+    if not spans or not flows.glossary.terms:
+        return None
+    words = typed_words(said.text)
+    for start, end in spans:
+        for at in range(end, min(end + 3, len(words))):
+            found = flows.glossary.term_at(words, at)
+            if found is not None:
+                return found[0]
+        for at in range(max(0, start - 6), start):
+            found = flows.glossary.term_at(words, at)
+            if found is not None and at + found[1] == start:
+                return found[0]
+    return None
+
+
+def _explain(flows: FlowSet, state: State, term: Term | None, out: list[Output]) -> None:
+    """A word explained, then the open question again (an unknown word: the question)."""
+    state.misses = 0
+    if term is not None:
+        out.append(Text(Message(term.means)))
+    out.extend(_reprompt(flows, state))
 
 
 def _is_an_answer(text: str) -> bool:

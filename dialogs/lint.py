@@ -57,7 +57,24 @@ def check(flows: FlowSet, catalogs: Mapping[str, Set[str]] | None = None) -> lis
                             f"locales/{language}/LC_MESSAGES/messages.po)",
                         )
                     )
+    errors.extend(_check_glossary(flows, catalogs or {}))
     return errors
+
+
+def _check_glossary(flows: FlowSet, catalogs: Mapping[str, Set[str]]) -> Iterator[FlowError]:
+    """Every explanation of the glossary translated in every language."""
+    from dialogs.glossary_loader import GLOSSARY
+
+    for term in flows.glossary.terms:
+        for language, msgids in sorted(catalogs.items()):
+            if term.means not in msgids:
+                yield FlowError(
+                    str(GLOSSARY),
+                    term.line,
+                    f"the explanation of {term.term!r} has no {language} translation "
+                    f"(run scripts/catalogs, then translate it in "
+                    f"locales/{language}/LC_MESSAGES/messages.po)",
+                )
 
 
 def _msgids_of_step(step: Step) -> Iterator[str]:

@@ -103,6 +103,7 @@ SMALL_TALK: dict[str, str] = {
     "greeting": N_("Bonjour {first_name}. Je suis là pour vous aider."),
     "yes": N_("D'accord. Appuyez sur un bouton, ou écrivez ce que vous cherchez."),
     "no": N_("D'accord. Appuyez sur un bouton, ou écrivez ce que vous cherchez."),
+    "what_is": N_("Quel mot voulez-vous comprendre ? Écrivez par exemple : c'est quoi le SIAO."),
 }
 """Ordinary words that are neither an answer nor a topic, and what Fil rouge
 answers before asking its question again (`dialogs/phrases/smalltalk.yaml`)."""

@@ -4,5 +4,5 @@ This package imports nothing of the project. The rest of the code uses it throug
 ``storage.database`` (engines and transactions), the query modules
 (``persons``, ``conversation``, ``transcript``, ``kiosk_sessions``, ``appointments``,
 ``reminders``, ``flags``,
-``credentials``, ``counsellors``, ``audit``), ``storage.errors`` and ``storage.migrate``.
+``counsellors``, ``audit``), ``storage.errors`` and ``storage.migrate``.
 """

@@ -129,6 +129,10 @@ class Counsellor(SQLModel, table=True):
     role: Role = Field(sa_type=string_enum(Role))
     created_at: datetime = _created_at()
     disabled_at: datetime | None = _moment()
+    default_for_facility: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
+    """The facility's default counsellor: new persons of the facility are assigned to them."""
 
 
 class Assignment(SQLModel, table=True):

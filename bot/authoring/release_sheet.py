@@ -11,10 +11,11 @@ from pathlib import Path
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from bot.i18n import Translator
 from bot.linking import IssuedCode
+from bot.typography import keep_together
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -34,18 +35,30 @@ def render_release_sheet(translator: Translator, full_name: str, issued: IssuedC
         lstrip_blocks=True,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        translator.gettext, translator.ngettext, newstyle=True
+        lambda *a: keep_together(translator.gettext(*a)),
+        lambda *a: keep_together(translator.ngettext(*a)),
+        newstyle=True,
     )
+    env.filters["isolate"] = isolate
     template = env.get_template("release_sheet.html")
     return template.render(
         language=translator.language,
         direction=translator.direction,
-        full_name=full_name,
+        full_name=Markup("<bdi>{}</bdi>").format(full_name),
         shown=issued.shown,
         deep_link=issued.deep_link,
         expires=translator.when(issued.expires_at),
         qr=Markup(qr_svg(issued.deep_link)),  # noqa: S704  (SVG made by segno from our link)
     )
+
+
+def isolate(translated: Markup, *words: str) -> Markup:
+    """A translated sentence (already escaped) with `words` read left to right in any
+    language: in Arabic, "/start" stays "/start", not "start/"."""
+    html = str(translated)
+    for word in words:
+        html = html.replace(str(escape(word)), f'<bdi dir="ltr">{escape(word)}</bdi>')
+    return Markup(html)  # noqa: S704  (escaped by Jinja, our own tags added)
 
 
 def sheet_path(directory: Path, person_code: str) -> Path:

@@ -5,6 +5,8 @@
 * `/recap` (or "récap") shows the last messages; `/menu` goes home.
 * `/urgence` opens the safety net, as the kiosk's "Aide urgente" button does;
   someone not linked gets the emergency numbers at once.
+* `/ecouter` (or "écouter") sends the last message as a voice note; a voice note
+  received gets the same, after a word that voice is not understood yet.
 * Stickers, photos, voice notes, documents, locations: a short answer.
 * Edited messages and group chats: no handler, so a deliberate silence.
 
@@ -51,8 +53,9 @@ class TelegramHandlers:
         router.message.register(self.recap, Command("recap"))
         router.message.register(self.menu, Command("menu"))
         router.message.register(self.urgence, Command("urgence"))
-        router.message.register(self.urgence, Command("urgence"))
+        router.message.register(self.listen, Command("ecouter"))
         router.message.register(self.text, F.text)
+        router.message.register(self.voice, F.voice)
         router.message.register(self.unsupported)
         router.callback_query.register(self.pressed)
         router.errors.register(self.failed, _not_busy)
@@ -87,6 +90,14 @@ class TelegramHandlers:
             update_id=event_update.update_id,
         )
         await self._run(event_update, work)
+
+    async def listen(self, message: Message, event_update: Update) -> None:
+        """`/ecouter`: the last message, as a voice note."""
+        await self._run(event_update, partial(self.units.listen, who=_from(message)))
+
+    async def voice(self, message: Message, event_update: Update) -> None:
+        """A voice note: not understood yet; the last message comes back to listen to."""
+        await self._run(event_update, partial(self.units.listen, who=_from(message), heard=True))
 
     async def unsupported(self, message: Message, event_update: Update) -> None:
         await self._run(event_update, partial(self.units.unsupported, who=_from(message)))

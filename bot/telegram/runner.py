@@ -318,6 +318,7 @@ class TelegramChannel:
                 BotCommand(command="urgence", description=translator.gettext(words.URGENT_COMMAND)),
                 BotCommand(command="menu", description=translator.gettext(words.MENU_COMMAND)),
                 BotCommand(command="recap", description=translator.gettext(words.RECAP_COMMAND)),
+                BotCommand(command="ecouter", description=translator.gettext(words.LISTEN_COMMAND)),
             ]
             code = None if language == SOURCE_LANGUAGE else language
             try:

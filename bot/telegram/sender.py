@@ -47,13 +47,15 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import SendDocument, SendMessage, TelegramMethod
+from aiogram.methods import SendDocument, SendMessage, SendVoice, TelegramMethod
 from aiogram.types import BufferedInputFile, Message
 from pydantic import ValidationError
 from sqlmodel import Session
 
 from bot import flags
 from bot.services import Services
+from bot.speech import SpeechUnavailable, synthesize_voice_note
+from bot.telegram.delivery import VOICE
 from bot.telegram.pacer import Pacer
 from bot.tx import Tx
 from storage.enums import FlagReason
@@ -237,11 +239,16 @@ class OutboxSender:
     async def _send_one(self, row: Queued) -> str:
         """Send one row and record the outcome: "sent", "retry", "failed" or "forbidden"."""
         try:
-            method = bot_method(row)
+            method = await self._method(row)
         except (ValueError, ValidationError, KeyError, TypeError, binascii.Error) as error:
             log.error("outbox: row %s (%s) cannot be sent: %s", row.id, row.method, error)
             unreadable = f"unreadable {row.method}: {error}"
             await self._write(lambda s: self._fail(s, [row.id], unreadable))
+            return "failed"
+        except SpeechUnavailable as error:
+            log.error("outbox: no voice note for row %s: %s", row.id, error)
+            reason = f"speech: {error}"
+            await self._write(lambda s: self._fail(s, [row.id], reason))
             return "failed"
         try:
             message = await self.bot(method)
@@ -281,6 +288,21 @@ class OutboxSender:
             return "failed"
         self._mark_sent_soon(row, message.message_id)
         return "sent"
+
+    async def _method(self, row: Queued) -> TelegramMethod[Message]:
+        """The Bot API call of a row; a voice note is made now, from the words it keeps."""
+        if row.method != VOICE:
+            return bot_method(row)
+        settings = self.services.settings
+        ogg = await asyncio.to_thread(
+            synthesize_voice_note,
+            str(row.payload["read"]),
+            str(row.payload.get("language", "fr")),
+            program=settings.speech_program,
+            encoder=settings.voice_encoder,
+        )
+        voice = BufferedInputFile(ogg, filename="fil-rouge.ogg")
+        return SendVoice(chat_id=row.payload["chat_id"], voice=voice)
 
     async def _retry(self, row: Queued, delay: float, error: str) -> str:
         attempts = row.attempts + 1
@@ -395,7 +417,7 @@ class OutboxSender:
         self._fail(session, [row.id], error)
 
 
-METHODS = ("sendMessage", "sendDocument")
+METHODS = ("sendMessage", "sendDocument", VOICE)
 """The Bot API methods an outbox row may hold."""
 
 

@@ -20,7 +20,7 @@ from bot.i18n import Translator
 from bot.reminders.cards import person_view, remind_upcoming
 from bot.services import Services
 from bot.telegram import words
-from bot.telegram.delivery import HOLD, outbox_messages
+from bot.telegram.delivery import HOLD, outbox_messages, voice_message
 from bot.telegram.render import parse_callback, plain
 from bot.turn import Inbound, retrying, take_turn
 from bot.tx import Tx
@@ -87,6 +87,8 @@ class Units:
         """Text: a turn of the conversation; for someone not linked, maybe a code."""
         if fold(text) in words.RECAP_WORDS:
             return self.recap(tx, who)
+        if fold(text) in words.LISTEN_WORDS:
+            return self.listen(tx, who)
         person_id = self._person(tx, who)
         if person_id is not None:
             return self._turn(tx, who, person_id, Said(text), f"tg:{update_id}")
@@ -112,6 +114,34 @@ class Units:
         if person_id is None:
             return self._answer(tx, who, words.HOW_TO_LINK)
         return self._notice(tx, person_id, who.chat_id, lambda t: _recap_text(tx, person_id, t))
+
+    def listen(self, tx: Tx, who: From, heard: bool = False) -> list[Queued]:
+        """`/ecouter`: Fil rouge's last message as a voice note (espeak-ng, Ogg Opus), for
+        a person who reads poorly. `heard`: they sent a voice note, which is not
+        understood yet: they are told so, and get the last message to listen to."""
+        person_id = self._person(tx, who)
+        if person_id is None:
+            return self._answer(tx, who, words.VOICE_RECEIVED if heard else words.HOW_TO_LINK)
+        person = get_person(tx.session, person_id)
+        if person is None:
+            return []
+        translator = self.services.catalogs.get(person.language)
+        said = [
+            e
+            for e in recent_transcript(tx.session, person_id, limit=RECAP_ENTRIES * 2)
+            if e.direction == Direction.OUT and e.text.strip()
+        ]
+        queued = []
+        if heard:
+            queued += self._notice(
+                tx, person_id, who.chat_id, lambda t: t.gettext(words.VOICE_RECEIVED)
+            )
+        if not said:
+            return queued + self._notice(
+                tx, person_id, who.chat_id, lambda t: t.gettext(words.NOTHING_TO_READ)
+            )
+        row = voice_message(person_id, who.chat_id, said[-1].text, translator.language)
+        return queued + enqueue(tx.session, [row], now=tx.now, held_until=tx.now + HOLD)
 
     def unsupported(self, tx: Tx, who: From) -> list[Queued]:
         """A sticker, a photo, a voice note...: a short answer."""

@@ -339,4 +339,4 @@ def traced_flows(flows: FlowSet, visited: set[tuple[str, str]]) -> FlowSet:
         copy = _TracedFlow.model_construct(_fields_set=flow.model_fields_set, **fields)
         copy._visited = visited
         copies[flow_id] = copy
-    return FlowSet(copies, flows.understanding)
+    return FlowSet(copies, flows.understanding, flows.glossary)

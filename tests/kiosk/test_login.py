@@ -58,7 +58,7 @@ def test_arabic_login_page_reads_right_to_left(kiosk: Kiosk) -> None:
 def test_correct_pin_opens_a_session_and_the_conversation(kiosk: Kiosk) -> None:
     response = kiosk.login(code=" demo01 ", pin="1234")
     assert response.status_code == 303
-    assert response.headers["location"] == "/kiosk/chat#last"
+    assert response.headers["location"] == "/kiosk/chat"
     cookie = _cookie(response, "filrouge_kiosk")
     assert cookie is not None
     assert "HttpOnly" in cookie

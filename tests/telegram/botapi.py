@@ -219,7 +219,7 @@ class BotAPI:
                     "file_size": size,
                 },
             }
-        if method == "sendMessage":
+        if method in ("sendMessage", "sendVoice"):
             chat_id = int(params["chat_id"])
             message: dict[str, Any] = {
                 "message_id": next(self._message_ids),
@@ -230,6 +230,16 @@ class BotAPI:
             }
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
+            if method == "sendVoice":
+                message.pop("text")
+                voice = params.get("voice")
+                message["voice"] = {
+                    "file_id": f"voice-{message['message_id']}",
+                    "file_unique_id": f"v{message['message_id']}",
+                    "duration": 1,
+                    "mime_type": "audio/ogg",
+                    "file_size": len(voice.content) if isinstance(voice, Document) else 0,
+                }
             return message
         return True  # answerCallbackQuery, deleteWebhook, setWebhook, ...
 
@@ -359,7 +369,7 @@ async def _params(request: web.Request) -> dict[str, Any]:
     form = await request.post()
     params: dict[str, Any] = {}
     for key, value in form.items():
-        if isinstance(value, web.FileField):
+        if isinstance(value, web.FileField):  # a file sent (a document, a voice note)
             params[key] = Document(0, value.filename, value.file.read(), "")
             continue
         text = value if isinstance(value, str) else ""

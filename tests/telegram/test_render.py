@@ -85,7 +85,7 @@ def test_a_handoff_alone_says_nothing_and_a_plan_is_readable(fr: Translator) -> 
     assert render([Handoff("css")], fr) == []
     plan = Plan((("sante", ((Message("Complémentaire santé solidaire"), True),)),))
     [message] = render([plan], fr)
-    assert message.text.splitlines() == ["Mon plan", "Santé : ✓ Complémentaire santé solidaire"]
+    assert message.text.splitlines() == ["Mon plan", "Santé", "✓ Complémentaire santé solidaire"]
 
 
 def test_formatting_characters_are_sent_as_they_are(fr: Translator) -> None:
