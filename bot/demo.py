@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from bot.services import Services
-from storage.counsellors import assign, create_counsellor
+from storage.counsellors import assign, create_counsellor, set_default_counsellor
 from storage.models import Facility
-from storage.persons import create_facility, create_person
+from storage.persons import create_facility, create_person, get_person_by_code
 from storage.rows import id_of
 
 
@@ -47,6 +47,7 @@ def seed_demo(services: Services) -> bool:
             services.hasher.hash(DEMO_COUNSELLOR.secret),
             "cpip",
         )
+        set_default_counsellor(session, counsellor)
         for account in DEMO_PERSONS:
             first, last = account.who.split(" ", 1)
             person = create_person(
@@ -60,3 +61,9 @@ def seed_demo(services: Services) -> bool:
             )
             assign(session, id_of(counsellor), id_of(person))
     return True
+
+
+def demo_present(services: Services) -> bool:
+    """Whether the demo persons are in the database (their logins can be printed)."""
+    with services.read() as tx:
+        return all(get_person_by_code(tx.session, a.login) for a in DEMO_PERSONS)

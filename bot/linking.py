@@ -10,6 +10,7 @@ Guessing is hopeless: an account may get at most
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,8 +18,8 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from bot.keys import Keys
 from bot.services import Services
-from bot.settings import Settings
 from bot.tx import Tx
 from storage.audit import record_audit
 from storage.enums import Channel
@@ -88,9 +89,10 @@ def shown(code: str) -> str:
     return "-".join(parts)
 
 
-def code_hash(code: str) -> str:
-    """The SHA-256 (hex) stored for a normalised code."""
-    return hashlib.sha256(code.encode("ascii")).hexdigest()
+def code_hash(keys: Keys, code: str) -> str:
+    """What is stored for a normalised code: its HMAC-SHA256 with the server's link key
+    (hex). A copy of the database alone gives no code, nor a way to test guesses."""
+    return hmac.new(keys.link, code.encode("ascii"), hashlib.sha256).hexdigest()
 
 
 def deep_link(services: Services, code: str) -> str:
@@ -117,7 +119,8 @@ def issue(
         for _draw in range(_DRAWS):
             code = new_code()
             try:
-                issue_link_code(session, person_id, code_hash(code), expires_at, now)
+                digest = code_hash(services.keys, code)
+                issue_link_code(session, person_id, digest, expires_at, now)
                 break
             except AlreadyTaken:
                 continue
@@ -139,10 +142,10 @@ def redeem(services: Services, telegram_user_id: str, typed: str) -> Redeemed:
     """Link this Telegram account to the person whose code was typed, if it is usable,
     in a transaction of its own (see `redeem_in`)."""
     with services.write() as tx:
-        return redeem_in(tx, services.settings, telegram_user_id, typed)
+        return redeem_in(tx, services, telegram_user_id, typed)
 
 
-def redeem_in(tx: Tx, settings: Settings, telegram_user_id: str, typed: str) -> Redeemed:
+def redeem_in(tx: Tx, services: Services, telegram_user_id: str, typed: str) -> Redeemed:
     """Link this Telegram account to the person whose code was typed, if it is usable.
 
     Wrong, expired, revoked and used codes get the same refusal. After too many
@@ -152,11 +155,12 @@ def redeem_in(tx: Tx, settings: Settings, telegram_user_id: str, typed: str) -> 
     session, now = tx.session, tx.now
     code = normalise(typed)
     failures = failed_link_attempts(session, telegram_user_id, now - RATE_WINDOW)
-    if failures >= settings.link_attempts_per_hour:
+    if failures >= services.settings.link_attempts_per_hour:
         # Not recorded: the wait runs from the last counted failure, and a
         # hammering account cannot grow the audit log.
         return Redeemed(LinkOutcome.TOO_MANY)
-    found = find_usable_code(session, code_hash(code), now) if _well_formed(code) else None
+    usable = _well_formed(code)
+    found = find_usable_code(session, code_hash(services.keys, code), now) if usable else None
     current = find_identity(session, Channel.TELEGRAM, telegram_user_id)
     outcome = LinkOutcome.REFUSED
     if current is not None and (found is None or found.person_id != current.person_id):

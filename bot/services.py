@@ -14,7 +14,9 @@ from bot.delivery import Deliveries
 from bot.directories import Directories
 from bot.followup import FollowUp, NoFollowUp
 from bot.i18n import Catalogs
+from bot.keys import Keys, load_keys
 from bot.locks import WriterLock
+from bot.metrics import Metrics
 from bot.passwords import Hasher
 from bot.settings import Settings
 from bot.tx import Tx
@@ -22,6 +24,8 @@ from dialogs import lint, loader
 from dialogs.flowset import FlowSet
 from dialogs.loader import FlowLoadError
 from storage.database import is_sqlite, make_engine, read_session, write_transaction
+from storage.errors import StorageError
+from storage.outbox import count_to_send
 
 
 @dataclass
@@ -33,10 +37,12 @@ class Services:
     hasher: Hasher
     clock: Clock
     directories: Directories
+    keys: Keys
     deliveries: Deliveries = field(default_factory=Deliveries)
     followup: FollowUp = field(default_factory=NoFollowUp)
     """Appointments and flags, as counsellors see them (`bot.followup`)."""
     writer: WriterLock = field(default_factory=lambda: WriterLock(single_writer=True))
+    metrics: Metrics = field(default_factory=Metrics)
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
@@ -85,13 +91,27 @@ def build(settings: Settings, clock: Clock | None = None) -> Services:
         settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )
     catalogs = Catalogs.load(settings.locales_dir, settings.timezone)
-    return Services(
+    keys = load_keys(settings)
+    services = Services(
         settings=settings,
         engine=engine,
         flows=load_flows(catalogs),
         catalogs=catalogs,
-        hasher=Hasher(settings),
+        hasher=Hasher(settings, keys),
+        keys=keys,
         clock=clock or SystemClock(),
         directories=Directories(settings.services_dir),
         writer=WriterLock(single_writer=is_sqlite(engine)),
     )
+    services.metrics.watch(
+        "filrouge_outbox_to_send", "Messages written and not sent yet", lambda: _to_send(services)
+    )
+    return services
+
+
+def _to_send(services: Services) -> float | None:
+    try:
+        with services.read() as tx:
+            return count_to_send(tx.session)
+    except StorageError:
+        return None  # the scrape goes on without it; /readyz says why

@@ -1,7 +1,7 @@
 """Reading text aloud: espeak-ng turns a message into a WAV file.
 
-Channel-neutral: the kiosk serves the sound to its 🔊 buttons, and another
-channel could send it as a voice note. espeak-ng runs as a separate program
+Channel-neutral: the kiosk serves the sound to its 🔊 buttons; Telegram sends it as a
+voice note (Ogg Opus, `synthesize_voice_note`). espeak-ng runs as a separate program
 (`apt-get install espeak-ng`; `scripts/install` does it), given the text as one
 argument of an argument list, never through a shell, and stopped after
 `TIMEOUT_SECONDS`.
@@ -55,6 +55,36 @@ def synthesize(text: str, language: str, *, program: str = "espeak-ng") -> bytes
         detail = done.stderr.decode(errors="replace").strip()[:200]
         raise SpeechUnavailable(f"espeak-ng failed (exit {done.returncode}): {detail}")
     return fix_wav_sizes(done.stdout)
+
+
+def synthesize_voice_note(
+    text: str, language: str, *, program: str = "espeak-ng", encoder: str = "opusenc"
+) -> bytes:
+    """`text` read aloud as an Ogg Opus file: what Telegram plays as a voice message.
+
+    espeak-ng's WAV goes through `opusenc` (Debian package `opus-tools`, installed by
+    `scripts/install`), on stdin and stdout; raises :class:`SpeechUnavailable`.
+    """
+    wav = synthesize(text, language, program=program)
+    executable = shutil.which(encoder)
+    if executable is None:
+        raise SpeechUnavailable(
+            f"{encoder!r} was not found: install opus-tools (apt-get install opus-tools, "
+            "or scripts/install) or set FILROUGE_VOICE_ENCODER to its path"
+        )
+    command = [executable, "--quiet", "--speech", "--bitrate", "24", "-", "-"]
+    try:
+        done = subprocess.run(  # noqa: S603 - an argument list, no shell
+            command, input=wav, capture_output=True, timeout=TIMEOUT_SECONDS, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise SpeechUnavailable(f"opusenc took more than {TIMEOUT_SECONDS:g} s") from exc
+    except OSError as exc:
+        raise SpeechUnavailable(f"opusenc could not be started: {exc}") from exc
+    if done.returncode != 0 or not done.stdout.startswith(b"OggS"):
+        detail = done.stderr.decode(errors="replace").strip()[:200]
+        raise SpeechUnavailable(f"opusenc failed (exit {done.returncode}): {detail}")
+    return bytes(done.stdout)
 
 
 def shorten(text: str, limit: int = MAX_SPOKEN) -> str:

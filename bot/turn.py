@@ -10,21 +10,25 @@ by the channel that asked.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
+from bot import effects
+from bot.appointments import facts
 from bot.clock import local_date
 from bot.delivery import Letter
 from bot.i18n import Translator
 from bot.services import Services
 from bot.tx import Tx
 from dialogs import engine, messages
-from dialogs.events import Context, Event, Pressed, Said
-from dialogs.outputs import Handoff, Message, Output
+from dialogs.appointments import ANSWERS, read_answer
+from dialogs.events import AppointmentFacts, Context, Event, Pressed, Said
+from dialogs.glossary import WORD, Glossary
+from dialogs.outputs import Message, Output
 from dialogs.render import pressable
 from dialogs.state import State
-from storage.audit import record_audit
 from storage.conversation import Conversation, load_conversation, save_state
 from storage.enums import Channel, Direction
 from storage.errors import DuplicateInbound, StaleState
@@ -93,20 +97,26 @@ def take_turn(
 
     `send_at_once`: the caller sends `TurnResult.queued` itself after the commit.
     """
+    began = time.perf_counter()
     asked = (inbound.channel, inbound.inbound_id) if inbound.inbound_id else None
     found = load_conversation(tx.session, inbound.person_id, for_update=True, inbound=asked)
     before = state_of(found)
     if found.seen:
         return TurnResult([], before, duplicate=True)
     person = found.person
+    timezone = services.settings.timezone
     context = Context(
-        today=local_date(tx.now, services.settings.timezone),
+        today=local_date(tx.now, timezone),
         directory=services.directories.of(tx.session, person.facility_id),
+        now=tx.now,
+        timezone=timezone,
+        appointment=_appointment_of(tx, person.id, inbound.event),
     )
     after, outputs = engine.step(services.flows, before, inbound.event, context)
     save_state(tx.session, person.id, after.model_dump(mode="json"), found.version, now=tx.now)
     translator = services.catalogs.get(person.language)
-    append_transcript(tx.session, [_inbound_entry(tx, inbound, before, translator)])
+    entry = _inbound_entry(tx, inbound, before, translator, services.flows.glossary)
+    append_transcript(tx.session, [entry])
     frame = after.stack[-1] if after.stack else None
     letter = Letter(
         person=person,
@@ -119,19 +129,19 @@ def take_turn(
         step_id=frame.step if frame else None,
         send_at_once=send_at_once,
     )
+    effects.apply(services, tx, person.id, outputs, inbound.channel)
     queued = services.deliveries.deliver(tx, letter)
-    for output in outputs:
-        if isinstance(output, Handoff):
-            record_audit(
-                tx.session,
-                actor_kind="person",
-                actor_id=str(person.id),
-                action="counsellor_requested",
-                person_id=person.id,
-                detail={"where": output.reason, "channel": str(inbound.channel)},
-                now=tx.now,
-            )
+    channel = str(inbound.channel)
+    services.metrics.turns.labels(channel).inc()
+    services.metrics.turn_seconds.labels(channel).observe(time.perf_counter() - began)
     return TurnResult(outputs, after, queued=queued)
+
+
+def _appointment_of(tx: Tx, person_id: int, event: Event) -> AppointmentFacts | None:
+    """The appointment a card's button names, read only for such a press."""
+    if isinstance(event, Pressed) and (meant := read_answer(event.value)) is not None:
+        return facts(tx, person_id, meant[0])
+    return None
 
 
 def state_of(found: Conversation) -> State:
@@ -143,14 +153,16 @@ def state_of(found: Conversation) -> State:
     return state
 
 
-def _inbound_entry(tx: Tx, inbound: Inbound, before: State, translator: Translator) -> Entry:
+def _inbound_entry(
+    tx: Tx, inbound: Inbound, before: State, translator: Translator, glossary: Glossary
+) -> Entry:
     event = inbound.event
     payload: dict[str, Any] = {"event": type(event).__name__.lower(), **asdict(event)}
     text = ""
     if isinstance(event, Said):
         text = event.text
     elif isinstance(event, Pressed):
-        text = label_of(before, event, translator)
+        text = label_of(before, event, translator, glossary)
     frame = before.stack[-1] if before.stack else None
     return Entry(
         person_id=inbound.person_id,
@@ -166,14 +178,22 @@ def _inbound_entry(tx: Tx, inbound: Inbound, before: State, translator: Translat
     )
 
 
-def label_of(before: State, event: Pressed, translator: Translator) -> str:
+def label_of(
+    before: State, event: Pressed, translator: Translator, glossary: Glossary | None = None
+) -> str:
     """What the person saw on the button they pressed: its label on the question shown
-    (kept with the state), or `[value]` for a button that was not shown."""
+    (kept with the state), a word of the glossary they tapped ("SIAO ?"), or `[value]`
+    for a button that was not shown."""
     prompt = before.prompt
     if prompt is not None and prompt.seq == event.seq:
         for button in pressable(prompt):
             if button.value == event.value:
                 return translator.render(button.label)
+    term = glossary.get(event.value.removeprefix(WORD)) if glossary else None
+    if event.value.startswith(WORD) and term is not None:
+        return f"{term.term} ?"
     if event.value in _GLOBAL_LABELS:
         return translator.render(Message(_GLOBAL_LABELS[event.value]))
+    if (meant := read_answer(event.value)) is not None:  # a card's button
+        return translator.render(Message(ANSWERS[meant[1]]))
     return f"[{event.value}]"

@@ -9,11 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import get_args
 
 from dialogs import messages
+from dialogs.appointments import Answer, is_kind
 from dialogs.directory import KINDS, Service
 from dialogs.flowset import FlowSet
-from dialogs.outputs import Document, Handoff, Message, Output, Plan, ServiceList, Text
+from dialogs.outputs import (
+    AppointmentAnswer,
+    AppointmentNoted,
+    Document,
+    Handoff,
+    Message,
+    Output,
+    Plan,
+    ServiceList,
+    Text,
+)
 from dialogs.schema import Do, Flow
 from dialogs.state import State
 
@@ -78,6 +91,54 @@ def plan_of(state: State, flows: FlowSet) -> Plan:
     return Plan(domains=tuple(shown))
 
 
+PLACES = {"spip": "spip", "france_travail": "france_travail"}
+"""Kinds of appointment held at one service of the directory: when the facility has
+exactly one of it, a noted appointment takes its name and address."""
+
+
+def note_appointment(state: State, call: ActionCall) -> list[Output]:
+    """The appointment the person just gave (`rdv_kind`, and the moment saved under
+    `at`, `rdv_at` by default), for the bot to store with its reminders."""
+    kind = str(call.step.args.get("kind") or state.answers.get("rdv_kind") or "other")
+    typed = state.answers.get(str(call.step.args.get("at") or "rdv_at"))
+    try:
+        start = datetime.fromisoformat(str(typed))
+    except ValueError:
+        return []
+    if start.tzinfo is None or not is_kind(kind):
+        return []
+    places = call.directory.get(PLACES.get(kind, ""), ())
+    place = places[0] if len(places) == 1 and not places[0].sample else None
+    return [
+        AppointmentNoted(
+            what=kind,
+            start=start.astimezone(UTC),
+            place=place.name if place else "",
+            address=place.address if place else "",
+        )
+    ]
+
+
+def answer_appointment(state: State, call: ActionCall) -> list[Output]:
+    """The person's answer to the appointment the `rendez_vous` flow is about, with the
+    reason they gave, if any, for the bot to record."""
+    answer = str(call.step.args["answer"])
+    appointment_id = state.answers.get("rdv_id")
+    if not appointment_id:
+        return []
+    for known in get_args(Answer):
+        if answer == known:
+            return [
+                AppointmentAnswer(
+                    str(appointment_id),
+                    known,
+                    why=str(state.answers.get("rdv_why") or ""),
+                    said=str(state.answers.get("rdv_said") or ""),
+                )
+            ]
+    return []
+
+
 @dataclass(frozen=True)
 class ActionSpec:
     run: ActionFn
@@ -91,6 +152,10 @@ REGISTRY: dict[str, ActionSpec] = {
     "show_plan": ActionSpec(show_plan),
     "show_service": ActionSpec(show_service, frozenset({"kind"}), frozenset({"kind"})),
     "show_cv": ActionSpec(show_cv),
+    "note_appointment": ActionSpec(note_appointment, allowed=frozenset({"kind", "at"})),
+    "answer_appointment": ActionSpec(
+        answer_appointment, frozenset({"answer"}), frozenset({"answer"})
+    ),
     "go_home": ActionSpec(lambda state, call: []),
 }
 """`go_home` is carried out by the engine itself: it resets the stack."""

@@ -62,6 +62,8 @@ def parse(kind: AnswerKind, text: str, today: date) -> Parsed | None:
             return _phone(folded)
         case "text":
             return text.strip() if len(text.strip()) <= TEXT_LIMIT else None
+        case "moment":
+            return None  # needs a clock: read by `dialogs.moment`
 
 
 def _date(text: str, today: date) -> str | None:

@@ -50,3 +50,20 @@ def extract_flows(
                 yield step.line, None, wording.outside, [*comments, "wording: outside"]
             else:
                 yield step.line, None, wording, list(comments)
+
+
+def extract_glossary(
+    fileobj: IO[bytes],
+    keywords: Collection[str],
+    comment_tags: Collection[str],
+    options: Mapping[str, Any],
+) -> Iterator[Extracted]:
+    """Yield the explanation of every term of the glossary (`dialogs/glossary.yaml`)."""
+    from pathlib import Path
+
+    from dialogs.glossary_loader import load_glossary
+
+    name = str(getattr(fileobj, "name", ""))
+    glossary, _errors = load_glossary(Path(name))
+    for term in glossary.terms:
+        yield term.line, None, term.means, [f"glossary: explains {term.term!r}"]

@@ -18,9 +18,22 @@ from dialogs.answering import (
     answer_choose,
     holds,
 )
+from dialogs.appointments import ANSWER_FLOW, ENGINE_ANSWERS, Answer, read_answer
 from dialogs.events import Context, Event, Pressed, Said, System
 from dialogs.flowset import FlowSet
-from dialogs.outputs import Button, Choices, Handoff, Message, Output, Prompt, Question, Text
+from dialogs.glossary import WORD, Term
+from dialogs.moment import Asking, Refused, answer_moment
+from dialogs.outputs import (
+    AppointmentAnswer,
+    Button,
+    Choices,
+    Handoff,
+    Message,
+    Output,
+    Prompt,
+    Question,
+    Text,
+)
 from dialogs.outputs import Checklist as ChecklistShown
 from dialogs.render import message, pick, prompt_of
 from dialogs.schema import (
@@ -41,6 +54,7 @@ from dialogs.state import Frame, State
 from dialogs.steps import GO_HOME, branch_target, following
 from dialogs.understanding.compiled import Category
 from dialogs.understanding.phrases import Reading
+from dialogs.understanding.text import words as typed_words
 
 MAX_AUTO_STEPS = 200
 INTERRUPTED = "__interrupted__"
@@ -87,6 +101,11 @@ def _step(flows: FlowSet, new: State, event: Event, context: Context) -> list[Ou
         _help(flows, new, out, context)
     elif _is_global(event, _URGENT, URGENT):
         _safety_net(flows, new, None, out, context)
+    elif isinstance(event, Pressed) and (meant := read_answer(event.value)) is not None:
+        _appointment(flows, new, *meant, out, context)
+    elif isinstance(event, Pressed) and event.value.startswith(WORD) and new.started:
+        # A word of a message tapped (the kiosk): its explanation, the question stays.
+        _explain(flows, new, flows.glossary.get(event.value.removeprefix(WORD)), out)
     elif isinstance(event, Said):
         _said(flows, new, event, moved, out, context)
     elif not new.started:
@@ -102,9 +121,10 @@ def _step(flows: FlowSet, new: State, event: Event, context: Context) -> list[Ou
 def _said(
     flows: FlowSet, state: State, said: Said, moved: bool, out: list[Output], ctx: Context
 ) -> None:
-    """Typed text, read once, in this order: words of urgent distress; the answer
-    to the open question (guides on offer, a question, a choice, a checklist);
-    other distress (nowhere to sleep); the guides it speaks of; small talk."""
+    """Typed text, read once, in this order: words of urgent distress; a question
+    about a word of the glossary ("c'est quoi le SIAO"); the answer to the open
+    question (guides on offer, a question, a choice, a checklist); other distress
+    (nowhere to sleep); the guides it speaks of; small talk."""
     understanding = flows.understanding
     reading = understanding.read(said.text)
     alarm = understanding.alarm(reading) if messages.DISTRESS_FLOW in flows.flows else None
@@ -114,6 +134,8 @@ def _said(
         _go_home(flows, state, out, ctx)
     elif moved:
         out.extend([Text(message(messages.CLOSED, state)), *_reprompt(flows, state)])
+    elif (term := _word_asked(flows, reading, said)) is not None:
+        _explain(flows, state, term, out)
     elif _answer(flows, state, said, ctx, out, reading, quiet=True):
         return
     elif alarm is not None:
@@ -145,6 +167,35 @@ def _understand(
         return
     out.append(Text(message(messages.SMALL_TALK[kind], state)))
     out.extend(_reprompt(flows, state, offer_help=kind == "confused"))
+
+
+def _word_asked(flows: FlowSet, reading: Reading, said: Said) -> Term | None:
+    """The word of the glossary a typed question is about: just after "c'est quoi"
+    (an article may come between: "c'est quoi le SIAO"), or just before ("le RIB,
+    c'est quoi ?"). Anything else ("qu'est-ce que je dois faire pour la CAF") is
+    not a question about a word."""
+    spans = flows.understanding.questions(reading)
+    if not spans or not flows.glossary.terms:
+        return None
+    words = typed_words(said.text)
+    for start, end in spans:
+        for at in range(end, min(end + 3, len(words))):
+            found = flows.glossary.term_at(words, at)
+            if found is not None:
+                return found[0]
+        for at in range(max(0, start - 6), start):
+            found = flows.glossary.term_at(words, at)
+            if found is not None and at + found[1] == start:
+                return found[0]
+    return None
+
+
+def _explain(flows: FlowSet, state: State, term: Term | None, out: list[Output]) -> None:
+    """A word explained, then the open question again (an unknown word: the question)."""
+    state.misses = 0
+    if term is not None:
+        out.append(Text(Message(term.means)))
+    out.extend(_reprompt(flows, state))
 
 
 def _is_an_answer(text: str) -> bool:
@@ -228,9 +279,59 @@ def _safety_net(
     below = state.stack[-1]
     below.locals.pop(OFFER, None)
     kind = category.id if category is not None else URGENT
-    out.append(Handoff(reason=f"{net.id}:{kind}:{below.flow}/{below.step}"))
+    out.append(Handoff(reason=f"{net.id}:{kind}:{below.flow}/{below.step}", about="distress"))
     at = category.step if category is not None and net.step(category.step) else net.first()
     _open(flows, state, net, at, out, ctx)
+
+
+_ALREADY: dict[Answer, str] = {
+    "yes": "confirmed",
+    "no": "cannot_come",
+    "went": "done",
+    "missed": "missed",
+}
+"""The status an answer leaves an appointment in: pressing it again changes nothing."""
+
+
+def _appointment(
+    flows: FlowSet,
+    state: State,
+    appointment_id: str,
+    answer: Answer,
+    out: list[Output],
+    ctx: Context,
+) -> None:
+    """A card's button, whatever question is open: the `rendez_vous` flow opens above
+    it at the step of the answer (why one cannot come, what to do), and the person is
+    back on their question when it ends. What the bot records, the flow's actions say."""
+    facts = ctx.appointment
+    flow = flows.get(ANSWER_FLOW)
+    if not state.started:
+        _go_home_silently(flows, state)
+    state.misses = 0
+    if facts is None or facts.id != appointment_id:
+        said = messages.APPOINTMENT_GONE
+    elif facts.status == "cancelled":
+        said = messages.APPOINTMENT_CANCELLED
+    elif facts.status == _ALREADY[answer]:
+        said = messages.APPOINTMENT_ALREADY
+    elif flow is None or flow.step(answer) is None:
+        out.append(AppointmentAnswer(appointment_id, answer))
+        said = messages.APPOINTMENT_NOTED
+    else:
+        for key in ENGINE_ANSWERS:
+            state.answers.pop(key, None)
+        state.answers.update({"rdv_id": appointment_id, "rdv_kind": facts.kind})
+        opened = next((i for i, f in enumerate(state.stack) if f.flow == flow.id), None)
+        if opened is not None:
+            del state.stack[opened:]
+        if not state.stack:
+            _go_home_silently(flows, state)
+        state.stack[-1].locals.pop(OFFER, None)
+        _open(flows, state, flow, answer, out, ctx)
+        return
+    out.append(Text(message(said, state)))
+    out.extend(_reprompt(flows, state, renew=True))
 
 
 def current_prompt(flows: FlowSet, state: State) -> Prompt | None:
@@ -359,6 +460,8 @@ def _answer(
     flow = flows[frame.flow]
     current = flow.step(frame.step)
     target: str | None = None
+    if isinstance(current, Ask) and current.expect == "moment":
+        return _answer_moment(flows, state, current, event, ctx, out, quiet)
     if isinstance(current, Ask):
         target = answer_ask(flow, state, current, event, ctx)
         if target is None and reading is not None and current.expect == "yesno":
@@ -382,6 +485,38 @@ def _answer(
         return not quiet
     state.misses = 0
     frame.step, frame.locals = target, {}
+    _run(flows, state, out, ctx)
+    return True
+
+
+def _answer_moment(
+    flows: FlowSet,
+    state: State,
+    ask: Ask,
+    event: Pressed | Said,
+    ctx: Context,
+    out: list[Output],
+    quiet: bool,
+) -> bool:
+    """A day and time (`dialogs.moment`): saved, a follow-up prompt, or refused with
+    its reason. Typed text that reads as no date at all may mean something else."""
+    outcome = answer_moment(state, ask, event, ctx)
+    if isinstance(outcome, Refused):
+        if quiet and outcome.unreadable:
+            return False
+        state.misses += 1
+        out.append(Text(message(outcome.msgid, state)))
+        if state.misses >= MISSES_BEFORE_HELP:
+            out.append(Text(message(messages.OFFER_HELP, state)))
+        out.extend(_reprompt(flows, state))
+        return True
+    state.misses = 0
+    if isinstance(outcome, Asking):
+        state.seq += 1
+        out.append(prompt_of(state, ask))
+        return True
+    frame = state.stack[-1]
+    frame.step, frame.locals = following(flows[frame.flow], ask), {}
     _run(flows, state, out, ctx)
     return True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from dialogs.directory import Service
@@ -38,6 +38,21 @@ class System:
 Event = Said | Pressed | System
 
 
+AppointmentStatus = Literal["planned", "confirmed", "cannot_come", "cancelled", "done", "missed"]
+
+
+@dataclass(frozen=True)
+class AppointmentFacts:
+    """What the engine knows of the appointment whose card's button was pressed."""
+
+    id: str
+    kind: str
+    """One of `dialogs.appointments.KINDS`."""
+    status: AppointmentStatus
+    start: datetime
+    """Aware, in UTC."""
+
+
 @dataclass(frozen=True)
 class Context:
     """What the engine may know of the outside world for one turn."""
@@ -45,3 +60,10 @@ class Context:
     today: date
     directory: Mapping[str, tuple[Service, ...]] = field(default_factory=dict)
     """The local services of the person's facility, by kind."""
+    now: datetime | None = None
+    """The moment of the turn (aware): what a typed date is read from. None: noon of
+    `today` in `timezone`."""
+    timezone: str = "Europe/Paris"
+    appointment: AppointmentFacts | None = None
+    """The person's appointment named by a pressed card button (`appt:<id>:...`), read
+    by the bot; None when there is no such appointment of theirs."""

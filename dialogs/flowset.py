@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from dialogs.glossary import Glossary
 from dialogs.schema import Call, Do, Flow
 from dialogs.understanding.compiled import Understanding
 
@@ -26,6 +27,8 @@ class FlowSet:
     flows: Mapping[str, Flow]
     understanding: Understanding = field(default_factory=Understanding, compare=False)
     """What typed text means: distress, guides, typed answers (built by the loader)."""
+    glossary: Glossary = field(default_factory=Glossary, compare=False)
+    """The words explained on the spot (`dialogs/glossary.yaml`)."""
 
     def __getitem__(self, flow_id: str) -> Flow:
         return self.flows[flow_id]

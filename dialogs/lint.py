@@ -7,9 +7,11 @@ make sense together. Both report `FlowError`s with file and line.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Set
+from typing import get_args
 
 from dialogs import steps
 from dialogs.actions import REGISTRY
+from dialogs.appointments import ANSWER_FLOW, Answer, is_kind
 from dialogs.flowset import HOME, FlowSet
 from dialogs.loader import FlowError
 from dialogs.render import placeholders
@@ -55,7 +57,24 @@ def check(flows: FlowSet, catalogs: Mapping[str, Set[str]] | None = None) -> lis
                             f"locales/{language}/LC_MESSAGES/messages.po)",
                         )
                     )
+    errors.extend(_check_glossary(flows, catalogs or {}))
     return errors
+
+
+def _check_glossary(flows: FlowSet, catalogs: Mapping[str, Set[str]]) -> Iterator[FlowError]:
+    """Every explanation of the glossary translated in every language."""
+    from dialogs.glossary_loader import GLOSSARY
+
+    for term in flows.glossary.terms:
+        for language, msgids in sorted(catalogs.items()):
+            if term.means not in msgids:
+                yield FlowError(
+                    str(GLOSSARY),
+                    term.line,
+                    f"the explanation of {term.term!r} has no {language} translation "
+                    f"(run scripts/catalogs, then translate it in "
+                    f"locales/{language}/LC_MESSAGES/messages.po)",
+                )
 
 
 def _msgids_of_step(step: Step) -> Iterator[str]:
@@ -79,6 +98,18 @@ def _check_flow(flow: Flow, flows: FlowSet, known_answers: Set[str]) -> Iterator
     for name, target in (("start", flow.start), ("recovery", flow.recovery)):
         if target is not None and flow.step(target) is None:
             yield FlowError(flow.path, 1, f"{name}: there is no step {target!r} in this flow")
+    for entry in flow.entries:
+        if flow.step(entry) is None:
+            yield FlowError(flow.path, 1, f"entries: there is no step {entry!r} in this flow")
+    if flow.id == ANSWER_FLOW:
+        for answer in get_args(Answer):
+            if answer not in flow.entries:
+                yield FlowError(
+                    flow.path,
+                    1,
+                    f"entries: the answer {answer!r} of an appointment card needs its step "
+                    "(the engine opens this flow there)",
+                )
     for step in flow.steps:
         for way in steps.exits(flow, step):
             if way.target != END and flow.step(way.target) is None:
@@ -109,6 +140,12 @@ def _check_step(
                 yield _at(flow, step, f"the action {step.do!r} takes no argument {extra!r}")
             if step.do == "mark_done" and not (flow.domain or step.args.get("domain")):
                 yield _at(flow, step, "mark_done needs a domain: give the flow a 'domain'")
+            if step.do == "answer_appointment" and step.args.get("answer") not in get_args(Answer):
+                answers = ", ".join(get_args(Answer))
+                yield _at(flow, step, f"answer_appointment: 'answer' is one of {answers}")
+            kind = step.args.get("kind")
+            if step.do == "note_appointment" and kind is not None and not is_kind(str(kind)):
+                yield _at(flow, step, f"note_appointment: unknown kind of appointment {kind!r}")
     if isinstance(step, Choose):
         for option in step.options:
             if option.id in RESERVED_VALUES:
@@ -135,7 +172,7 @@ def _check_step(
 
 def _reachable(flow: Flow) -> set[str]:
     seen: set[str] = set()
-    todo = [flow.first(), flow.recovery]
+    todo = [flow.first(), flow.recovery, *flow.entries]
     while todo:
         step_id = todo.pop()
         step = flow.step(step_id)

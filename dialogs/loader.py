@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from dialogs.flowset import FlowSet
+from dialogs.glossary import Glossary
 from dialogs.schema import Flow, kind_of
 
 if TYPE_CHECKING:
@@ -161,13 +162,17 @@ def _explain(path: str, raw: dict[str, Any], issue: Any) -> FlowError:
 
 
 def load(
-    paths: Iterable[Path] | None = None, labels: Labels | None = None
+    paths: Iterable[Path] | None = None,
+    labels: Labels | None = None,
+    glossary: Path | None = None,
 ) -> tuple[FlowSet, list[FlowError]]:
     """Every flow in `paths` (default: the shipped flows), with what typed text
     means to them (`dialogs/understanding`), and the load errors. `labels` are the
     translations of the option labels, so that a person may type what a button
-    says in their language."""
+    says in their language. The words explained on the spot come from `glossary`
+    (default: the shipped glossary with the shipped flows, none with other files)."""
     # Imported here: the understanding's own loader reads files with `LineLoader`.
+    from dialogs.glossary_loader import GLOSSARY, load_glossary
     from dialogs.understanding.load import compile_understanding
 
     files = sorted(FLOWS_DIR.glob("*.yaml")) if paths is None else list(paths)
@@ -186,4 +191,7 @@ def load(
             continue
         flows[flow.id] = flow
     understanding, problems = compile_understanding(flows, labels)
-    return FlowSet(flows, understanding), errors + problems
+    if glossary is None and paths is None:
+        glossary = GLOSSARY
+    words, wrong = load_glossary(glossary) if glossary is not None else (Glossary(), [])
+    return FlowSet(flows, understanding, words), errors + problems + wrong

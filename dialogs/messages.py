@@ -42,6 +42,7 @@ RETRY: dict[AnswerKind, str] = {
     "number": N_("Écrivez un nombre, avec des chiffres."),
     "phone": N_("Écrivez un numéro de téléphone français, par exemple 06 12 34 56 78."),
     "text": N_("Écrivez une réponse courte, 500 caractères au plus."),
+    "moment": N_("Je n'ai pas compris la date. Écrivez par exemple : mardi 14h, ou 3/12 à 9h30."),
 }
 
 # A hint shown with a question, by the kind of answer it expects (every channel).
@@ -52,6 +53,7 @@ HINTS: dict[AnswerKind, str] = {
     "number": N_("Un nombre, avec des chiffres"),
     "phone": N_("Un numéro, par exemple : 06 12 34 56 78"),
     "text": N_("Une réponse courte"),
+    "moment": N_("Le jour et l'heure, par exemple : mardi 14h, ou 3/12 à 9h30"),
 }
 
 DOMAINS: dict[str, str] = {
@@ -101,6 +103,14 @@ SMALL_TALK: dict[str, str] = {
     "greeting": N_("Bonjour {first_name}. Je suis là pour vous aider."),
     "yes": N_("D'accord. Appuyez sur un bouton, ou écrivez ce que vous cherchez."),
     "no": N_("D'accord. Appuyez sur un bouton, ou écrivez ce que vous cherchez."),
+    "what_is": N_("Quel mot voulez-vous comprendre ? Écrivez par exemple : c'est quoi le SIAO."),
 }
 """Ordinary words that are neither an answer nor a topic, and what Fil rouge
 answers before asking its question again (`dialogs/phrases/smalltalk.yaml`)."""
+
+APPOINTMENT_GONE = N_("Ce rendez-vous n'est plus dans votre liste.")
+APPOINTMENT_CANCELLED = N_("Ce rendez-vous a été annulé. Vous n'avez pas à y aller.")
+APPOINTMENT_ALREADY = N_("C'est déjà noté.")
+APPOINTMENT_NOTED = N_("C'est noté.")
+"""Answers to a card's button that needs no flow: the appointment is gone, cancelled,
+or the answer was already given."""

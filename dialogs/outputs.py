@@ -73,9 +73,11 @@ class Checklist:
 
 @dataclass(frozen=True)
 class Handoff:
-    """The person asked for a counsellor: the service tells one."""
+    """The person asked for a counsellor: the service tells one (a flag to look at)."""
 
     reason: str
+    about: Literal["help", "distress"] = "help"
+    """"distress": the safety net opened (words of distress, "Aide urgente")."""
     kind: Literal["handoff"] = "handoff"
 
 
@@ -136,9 +138,49 @@ class Appointment:
     kind: Literal["appointment"] = "appointment"
 
 
+@dataclass(frozen=True)
+class AppointmentAnswer:
+    """The person answered an appointment (its card's buttons, then why they cannot
+    come): the bot records it in the turn (status, history, a flag). Not shown."""
+
+    appointment_id: str
+    answer: Literal["yes", "no", "went", "missed"]
+    why: str = ""
+    """The reason chosen (an option id of the `rendez_vous` flow)."""
+    said: str = ""
+    """The reason in the person's own words, when they wrote one."""
+    kind: Literal["appointment_answer"] = "appointment_answer"
+
+
+@dataclass(frozen=True)
+class AppointmentNoted:
+    """An appointment the person gave in the conversation: the bot stores it ("given
+    by the person") with its reminders. Shown as its card, without buttons."""
+
+    what: str
+    """The kind of appointment (`dialogs.appointments.KINDS`)."""
+    start: datetime
+    """Aware, in UTC."""
+    place: str = ""
+    address: str = ""
+    kind: Literal["appointment_noted"] = "appointment_noted"
+
+
 Output = (
-    Text | Choices | Question | Checklist | Handoff | Plan | ServiceList | Document | Appointment
+    Text
+    | Choices
+    | Question
+    | Checklist
+    | Handoff
+    | Plan
+    | ServiceList
+    | Document
+    | Appointment
+    | AppointmentAnswer
+    | AppointmentNoted
 )
+Effect = Handoff | AppointmentAnswer | AppointmentNoted
+"""Outputs that ask the bot to record something in the turn's transaction."""
 Prompt = Choices | Question | Checklist
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from dialogs import messages
+from dialogs import messages, moment
 from dialogs.outputs import Button, CheckItem, Choices, Message, Prompt, Question
 from dialogs.outputs import Checklist as ChecklistOut
 from dialogs.schema import Ask, Checklist, Choose, Text
@@ -46,9 +46,10 @@ def prompt_of(state: State, step: Ask | Choose | Checklist, offer_help: bool = F
         quick: tuple[Button, ...] = ()
         if step.expect == "yesno":
             quick = (Button("yes", Message(messages.YES)), Button("no", Message(messages.NO)))
-        return Question(
+        shown = Question(
             message(pick(step.ask, state), state), step.expect, state.seq, quick + extra
         )
+        return moment.prompt(state, step, shown) if step.expect == "moment" else shown
     if isinstance(step, Choose):
         buttons = tuple(Button(o.id, message(pick(o.label, state), state)) for o in step.options)
         return Choices(message(pick(step.choose, state), state), buttons + extra, state.seq)

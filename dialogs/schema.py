@@ -18,7 +18,8 @@ END = "end"
 """A target that ends the current flow (back to the caller)."""
 
 Domain = Literal["sante", "logement", "papiers", "emploi", "justice"]
-AnswerKind = Literal["yesno", "date", "time", "number", "phone", "text"]
+AnswerKind = Literal["yesno", "date", "time", "number", "phone", "text", "moment"]
+"""`moment`: the day and time of an appointment, typed in French (`dialogs.when`)."""
 Language = Literal["fr", "ar", "en", "ro"]
 """The languages a person may type in; free text is read in all of them at once."""
 Phrases = dict[Language, list[str]]
@@ -176,6 +177,9 @@ class Flow(_Strict):
     domain: Domain | None = None
     start: str | None = None
     recovery: str
+    entries: list[str] = Field(default_factory=list)
+    """Steps the engine opens directly, besides `start` (the answers of an
+    appointment card, in `rendez_vous`)."""
     steps: Annotated[list[Step], Field(min_length=1)]
     topics: Phrases = Field(default_factory=dict)
     """What this guide answers, as people would type it: typed text finds it by them."""

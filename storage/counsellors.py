@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from storage._savepoint import flush_in_savepoint
 from storage.enums import Role
 from storage.errors import AlreadyTaken, NotFound
-from storage.models import Assignment, Counsellor, Person
+from storage.models import Assignment, Counsellor, Facility, Person
 from storage.rows import table_of
 from storage.utc import ensure_aware
 
@@ -186,5 +186,38 @@ def caseload(session: Session, counsellor_id: int) -> list[Person]:
         .join(Assignment, col(Assignment.person_id) == col(Person.id))
         .where(Assignment.counsellor_id == counsellor_id)
         .order_by(col(Person.last_name), col(Person.first_name))
+    )
+    return list(session.exec(query).all())
+
+
+def default_counsellor(session: Session, facility_id: int) -> Counsellor | None:
+    """The enabled counsellor new persons of this facility are assigned to, if any."""
+    query = select(Counsellor).where(
+        Counsellor.facility_id == facility_id,
+        col(Counsellor.default_for_facility).is_(True),
+        col(Counsellor.disabled_at).is_(None),
+    )
+    return session.exec(query).first()
+
+
+def set_default_counsellor(session: Session, counsellor: Counsellor) -> None:
+    """Make `counsellor` the default of their facility (the previous one no longer is)."""
+    others = select(Counsellor).where(
+        Counsellor.facility_id == counsellor.facility_id, col(Counsellor.default_for_facility)
+    )
+    for other in session.exec(others).all():
+        other.default_for_facility = False
+        session.add(other)
+    counsellor.default_for_facility = True
+    session.add(counsellor)
+    session.flush()
+
+
+def facility_counsellors(session: Session, facility: Facility) -> list[Counsellor]:
+    """The enabled counsellors of a facility, by login."""
+    query = (
+        select(Counsellor)
+        .where(Counsellor.facility_id == facility.id, col(Counsellor.disabled_at).is_(None))
+        .order_by(col(Counsellor.login))
     )
     return list(session.exec(query).all())

@@ -45,6 +45,44 @@ class Language(StrEnum):
     RO = "ro"
 
 
+class AppointmentStatus(StrEnum):
+    """Where an appointment stands; every change is kept (``appointment_change``)."""
+
+    PLANNED = "planned"
+    CONFIRMED = "confirmed"  # the person said "J'y serai"
+    CANNOT_COME = "cannot_come"  # the person said "Je ne peux pas venir"
+    CANCELLED = "cancelled"
+    DONE = "done"
+    MISSED = "missed"
+
+
+class Origin(StrEnum):
+    """Who put an appointment in Fil rouge."""
+
+    COUNSELLOR = "counsellor"
+    PERSON = "person"  # typed in the conversation ("given by the person")
+    IMPORT = "import"
+
+
+class ReminderOutcome(StrEnum):
+    """How a reminder row ended."""
+
+    SENT = "sent"  # its messages were written for the person (kiosk or outbox)
+    DROPPED = "dropped"  # found too late to be useful, or the appointment no longer needs it
+    CANCELLED = "cancelled"  # the appointment was cancelled or moved before it was due
+    FAILED = "failed"  # it could not be written (a fault, logged)
+
+
+class FlagReason(StrEnum):
+    """Why a counsellor must look at a person."""
+
+    COUNSELLOR = "counsellor"  # asked for a counsellor
+    DISTRESS = "distress"  # words of distress, or "Aide urgente"
+    CANNOT_COME = "cannot_come"
+    MISSED = "missed"  # an appointment not marked done the day after, or said missed
+    UNREACHABLE = "unreachable"  # released and not linked, or the bot is blocked
+
+
 def string_enum(enum: type[StrEnum], length: int = 16) -> sa.Enum:
     """Column type storing ``enum`` values as VARCHAR, returned as members."""
     return sa.Enum(

@@ -98,11 +98,16 @@ class OpenSession:
     person_id: int
     csrf_token: str
     last_seen_at: datetime
+    created_at: datetime
 
 
 _SESSION = table_of(KioskSession)
 _FIND = select_columns(
-    _SESSION.c.id, _SESSION.c.person_id, _SESSION.c.csrf_token, _SESSION.c.last_seen_at
+    _SESSION.c.id,
+    _SESSION.c.person_id,
+    _SESSION.c.csrf_token,
+    _SESSION.c.last_seen_at,
+    _SESSION.c.created_at,
 ).where(_SESSION.c.token_hash == bindparam("token_hash"), _SESSION.c.ended_at.is_(None))
 _TOUCH = (
     update(_SESSION)
@@ -120,3 +125,15 @@ def open_session(session: Session, raw_token: str) -> OpenSession | None:
 def touch(session: Session, session_id: int, now: datetime) -> None:
     """The person did something: their session's idle clock starts again from ``now``."""
     session.connection().execute(_TOUCH, {"which": session_id, "seen": ensure_aware(now)})
+
+
+def end_sessions_of(session: Session, person_id: int, now: datetime) -> list[int]:
+    """End every open session of a person (a new login); returns the ids ended."""
+    query = select(KioskSession).where(
+        KioskSession.person_id == person_id, col(KioskSession.ended_at).is_(None)
+    )
+    ended = []
+    for record in session.exec(query).all():
+        end_kiosk_session(session, record, now=now)
+        ended.append(record.id or 0)
+    return ended

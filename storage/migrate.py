@@ -11,6 +11,7 @@ import sys
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import Engine
 
 # A package resource path keeps working when Fil rouge is installed as a wheel.
 SCRIPT_LOCATION = "storage:migrations"
@@ -28,6 +29,21 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at ``url`` to ``revision`` (the latest by default)."""
     command.upgrade(alembic_config(url), revision)
+
+
+def head() -> str | None:
+    """The latest migration shipped with the code."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current(engine: Engine) -> str | None:
+    """The migration the database is at (None: not migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def revision(url: str, message: str) -> None:

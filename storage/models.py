@@ -13,7 +13,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from storage.enums import Channel, Direction, Language, Role, string_enum
+from storage.enums import (
+    AppointmentStatus,
+    Channel,
+    Direction,
+    FlagReason,
+    Language,
+    Origin,
+    ReminderOutcome,
+    Role,
+    string_enum,
+)
 from storage.utc import UTCDateTime, utcnow
 
 # Named constraints let Alembic alter them later (SQLite batch mode needs names).
@@ -80,8 +90,6 @@ class ChannelIdentity(SQLModel, table=True):
     # kiosk: the person code; telegram: the user id as a string
     external_id: str = Field(max_length=64)
     secret_hash: str | None = Field(default=None, max_length=255)  # argon2 PIN hash
-    failed_attempts: int = Field(default=0)
-    locked_until: datetime | None = _moment()
     created_at: datetime = _created_at()
     detached_at: datetime | None = _moment()
 
@@ -136,6 +144,10 @@ class Counsellor(SQLModel, table=True):
     failed_logins: int = Field(default=0)
     """Wrong passwords in a row; the account is locked when it reaches the limit."""
     locked_until: datetime | None = _moment()
+    default_for_facility: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
+    """The facility's default counsellor: new persons of the facility are assigned to them."""
 
 
 class Assignment(SQLModel, table=True):
@@ -174,7 +186,7 @@ class ConsoleSession(SQLModel, table=True):
 
 class AuditEvent(SQLModel, table=True):
     """Who did or read what, when. Append-only: the database refuses to change or
-    delete a row (triggers, migration 0005)."""
+    delete a row (triggers, migration 0007)."""
 
     __tablename__ = "audit_event"
 
@@ -289,3 +301,132 @@ class Outbox(SQLModel, table=True):
     failed_at: datetime | None = _moment()
     last_error: str | None = Field(default=None, max_length=500)
     telegram_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed kiosk logins under one key (a code typed on one screen, or one screen):
+    how many in a row, and until when the next try must wait.
+
+    The key is a SHA-256: neither codes nor addresses are stored. A code that does
+    not exist is throttled the same way as one that does: from the outside, a
+    wait tells nothing about which codes exist.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True, max_length=64)
+    code_key: str | None = Field(default=None, max_length=64, index=True)
+    """The hash of the code alone (for a code's key): staff find and lift its waits."""
+    failures: int = Field(default=0)
+    wait_until: datetime | None = _moment()
+    updated_at: datetime = _created_at()
+
+
+class Appointment(SQLModel, table=True):
+    """An appointment of a person: a SPIP convocation, a doctor, France Travail...
+
+    ``kind`` is one of `dialogs.appointments.KINDS` (checked by the bot, stored as
+    text). ``start_at`` is UTC; people see it in Europe/Paris. ``sequence`` counts
+    the moves: it is the SEQUENCE of the .ics file, so a calendar replaces the event.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    kind: str = Field(max_length=16)
+    start_at: datetime = _moment(nullable=False)
+    duration_minutes: int | None = Field(default=None)
+    place: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=300)
+    directions: str = Field(default="", max_length=500)
+    """How to get there (bus line, stop, entrance)."""
+    with_whom: str = Field(default="", max_length=200)
+    bring: str = Field(default="", max_length=500)
+    inside: bool = Field(default=False)
+    """Inside the facility (the unit's doctor, the CPIP's office) or outside."""
+    origin: Origin = Field(sa_type=string_enum(Origin))
+    created_by: str | None = Field(default=None, max_length=100)
+    """The counsellor's login, for an appointment a counsellor entered."""
+    status: AppointmentStatus = Field(
+        default=AppointmentStatus.PLANNED, sa_type=string_enum(AppointmentStatus)
+    )
+    sequence: int = Field(default=0)
+    created_at: datetime = _created_at()
+    updated_at: datetime = _created_at()
+
+
+class AppointmentChange(SQLModel, table=True):
+    """One change of an appointment (created, moved, answered, cancelled...). Append-only."""
+
+    __tablename__ = "appointment_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    appointment_id: int = Field(foreign_key="appointment.id", index=True)
+    at: datetime = _created_at()
+    status: AppointmentStatus = Field(sa_type=string_enum(AppointmentStatus))
+    """The status after the change."""
+    start_at: datetime = _moment(nullable=False)
+    """The start after the change (a move changes it)."""
+    actor_kind: str = Field(max_length=32)  # "counsellor", "person", "system"
+    actor_id: str | None = Field(default=None, max_length=100)
+    note: str = Field(default="", max_length=500)
+
+
+class Reminder(SQLModel, table=True):
+    """A reminder to send, as a row: claimed by a worker when due, sent once, never lost.
+
+    ``label`` is the policy's ("J-7", "J-2", "J-1", "H-2") or "follow-up" (the day
+    after: what happened?). ``not_before`` is when a worker looks at it next: its
+    due time, or 08:00 when it fell due at night. ``done_at`` and ``outcome`` say
+    how it ended; ``detail`` says why or where (the channel it went out on).
+    """
+
+    __table_args__ = (
+        sa.Index(
+            "ix_reminder_due",
+            "not_before",
+            sqlite_where=sa.text("done_at IS NULL"),
+            postgresql_where=sa.text("done_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    appointment_id: int = Field(foreign_key="appointment.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    label: str = Field(max_length=16)
+    due_at: datetime = _moment(nullable=False)
+    not_before: datetime = _moment(nullable=False)
+    created_at: datetime = _created_at()
+    done_at: datetime | None = _moment()
+    outcome: ReminderOutcome | None = Field(
+        default=None, sa_type=string_enum(ReminderOutcome), nullable=True
+    )
+    detail: str = Field(default="", max_length=200)
+
+
+class Flag(SQLModel, table=True):
+    """Something a counsellor must look at: a person asked for help, said they cannot
+    come, missed an appointment, cannot be reached... Open until dealt with.
+
+    One open flag per person, reason and appointment: the same thing said again
+    adds to ``times`` and ``last_at`` rather than a new line.
+    """
+
+    __table_args__ = (
+        sa.Index(
+            "ix_flag_open",
+            "at",
+            sqlite_where=sa.text("dealt_at IS NULL"),
+            postgresql_where=sa.text("dealt_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    reason: FlagReason = Field(sa_type=string_enum(FlagReason))
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    at: datetime = _created_at()
+    last_at: datetime = _created_at()
+    times: int = Field(default=1)
+    detail: dict[str, Any] = _json()
+    dealt_at: datetime | None = _moment()
+    dealt_by: str | None = Field(default=None, max_length=100)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy import select as select_columns
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from storage.enums import Channel, Direction, Language
 from storage.models import Outbox
@@ -42,6 +42,32 @@ _SENT = (
         attempts=_OUTBOX.c.attempts + 1,
         telegram_message_id=bindparam("message_id"),
     )
+)
+
+
+_DUE = (
+    select_columns(
+        _OUTBOX.c.id,
+        _OUTBOX.c.person_id,
+        _OUTBOX.c.chat_id,
+        _OUTBOX.c.method,
+        _OUTBOX.c.payload,
+        _OUTBOX.c.entry,
+        _OUTBOX.c.attempts,
+    )
+    .where(
+        _OUTBOX.c.sent_at.is_(None),
+        _OUTBOX.c.failed_at.is_(None),
+        _OUTBOX.c.not_before <= bindparam("now"),
+    )
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("limit"))
+)
+_DUE_LOCKED = _DUE.with_for_update(skip_locked=True)
+_LEASE = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)), _OUTBOX.c.sent_at.is_(None))
+    .values(not_before=bindparam("until"))
 )
 
 
@@ -97,6 +123,18 @@ def enqueue(
     ]
 
 
+_TO_SEND = (
+    select_columns(func.count())
+    .select_from(_OUTBOX)
+    .where(_OUTBOX.c.sent_at.is_(None), _OUTBOX.c.failed_at.is_(None))
+)
+
+
+def count_to_send(session: Session) -> int:
+    """Messages written and not sent yet (due, held or waiting for a retry)."""
+    return int(session.connection().execute(_TO_SEND).scalar_one())
+
+
 def claim_due(
     session: Session, now: datetime, limit: int, *, lease_until: datetime
 ) -> list[Queued]:
@@ -108,35 +146,20 @@ def claim_due(
     of the transaction: concurrent senders claim disjoint rows and never wait.
     SQLite has one writer at a time, which gives the same guarantee.
     """
-    query = (
-        select(Outbox)
-        .where(
-            col(Outbox.sent_at).is_(None),
-            col(Outbox.failed_at).is_(None),
-            col(Outbox.not_before) <= ensure_aware(now),
-        )
-        .order_by(col(Outbox.id))
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = list(session.exec(query).all())
+    connection = session.connection()
+    query = _DUE_LOCKED if connection.dialect.name == "postgresql" else _DUE
+    found = connection.execute(query, {"now": ensure_aware(now), "limit": limit}).all()
+    rows = [Queued(*row) for row in found]
     if rows:
-        extend_lease(session, [r.id for r in rows if r.id is not None], lease_until)
-    return [
-        Queued(r.id or 0, r.person_id, r.chat_id, r.method, r.payload, r.entry, r.attempts)
-        for r in rows
-    ]
+        extend_lease(session, [r.id for r in rows], lease_until)
+    return rows
 
 
 def extend_lease(session: Session, ids: Sequence[int], until: datetime) -> None:
     """Keep messages being sent out of other senders' reach until ``until``."""
     if ids:
-        session.execute(
-            update(Outbox)
-            .where(col(Outbox.id).in_(ids), col(Outbox.sent_at).is_(None))
-            .values(not_before=ensure_aware(until))
-        )
+        params = {"ids": list(ids), "until": ensure_aware(until)}
+        session.connection().execute(_LEASE, params)
 
 
 def mark_sent(session: Session, sent: Sequence[tuple[Queued, int]], now: datetime) -> int:

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from storage._savepoint import flush_in_savepoint
 from storage.enums import Channel, Language
 from storage.errors import AlreadyTaken, NotFound
-from storage.models import ChannelIdentity, Facility, Person
+from storage.models import Assignment, ChannelIdentity, Facility, Person
 from storage.rows import id_of, table_of
 from storage.utc import ensure_aware, utcnow
 
@@ -31,6 +31,32 @@ def create_facility(session: Session, code: str, name: str) -> Facility:
 def get_facility_by_code(session: Session, code: str) -> Facility | None:
     """Return the facility with this code, or None."""
     return session.exec(select(Facility).where(Facility.code == code)).first()
+
+
+def facilities(session: Session) -> list[Facility]:
+    """Every facility, by code."""
+    return list(session.exec(select(Facility).order_by(col(Facility.code))).all())
+
+
+def find_persons(
+    session: Session,
+    *,
+    facility_id: int | None = None,
+    released: bool | None = None,
+    counsellor_id: int | None = None,
+) -> list[Person]:
+    """Persons, by code: of a facility, released or not, followed by a counsellor."""
+    query = select(Person)
+    if facility_id is not None:
+        query = query.where(Person.facility_id == facility_id)
+    if released is not None:
+        released_at = col(Person.released_at)
+        query = query.where(released_at.is_not(None) if released else released_at.is_(None))
+    if counsellor_id is not None:
+        query = query.join(Assignment, col(Assignment.person_id) == col(Person.id)).where(
+            Assignment.counsellor_id == counsellor_id
+        )
+    return list(session.exec(query.order_by(col(Person.code))).all())
 
 
 def create_person(
@@ -210,8 +236,6 @@ def replace_identity(
     else:
         identity.person_id = person_id
         identity.detached_at = None
-        identity.failed_attempts = 0
-        identity.locked_until = None
     try:
         flush_in_savepoint(session, [identity])
     except IntegrityError as exc:  # attached concurrently by another turn

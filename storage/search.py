@@ -1,6 +1,6 @@
 """Full-text search in transcripts, accents folded: FTS5 on SQLite, tsvector on PostgreSQL.
 
-Migration 0005 builds the index and keeps it current by itself, whoever writes the
+Migration 0007 builds the index and keeps it current by itself, whoever writes the
 transcript (the turn, the outbox, a migration): on SQLite a contentless FTS5 table
 filled by triggers, with the person as a token of its own (``who``: ``p<id>``) so
 that one person's or one caseload's matches are found in the index; on PostgreSQL a
@@ -38,7 +38,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 def outside_models(name: str | None, type_: str, _parents: object = None) -> bool:
     """Alembic's ``include_name`` hook: False for the search objects the models do not
-    describe (they are made and dropped by migration 0005 only)."""
+    describe (they are made and dropped by migration 0007 only)."""
     if name is None:
         return True
     if type_ == "table":

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -70,8 +70,11 @@ class Line:
     text: str
     output: str | None
     value: str | None
+    card: tuple[str, ...] = ()
+    """For an appointment card: the values of its buttons (`appt:<id>:yes`...)."""
 
 
+_CARD_BUTTONS = 2
 _LINES = (
     select(
         _ENTRY.c.id,
@@ -79,6 +82,7 @@ _LINES = (
         _ENTRY.c.text,
         _ENTRY.c.payload["output"].as_string(),
         _ENTRY.c.payload["value"].as_string(),
+        *(_ENTRY.c.payload[("buttons", i, "value")].as_string() for i in range(_CARD_BUTTONS)),
     )
     .where(_ENTRY.c.person_id == bindparam("person_id"))
     .order_by(_ENTRY.c.id.desc())
@@ -86,11 +90,30 @@ _LINES = (
 )
 
 
+_LATEST = select(func.max(_ENTRY.c.id)).where(_ENTRY.c.person_id == bindparam("person_id"))
+
+
+def latest_id(session: Session, person_id: int) -> int:
+    """The id of the person's latest entry (0: none): whether anything new was said."""
+    found = session.connection().execute(_LATEST, {"person_id": person_id}).scalar()
+    return int(found or 0)
+
+
 def recent_lines(session: Session, person_id: int, limit: int) -> list[Line]:
     """The last ``limit`` entries of a person as a page shows them, oldest first (their
     payloads are not read: a page view must cost little)."""
     rows = session.connection().execute(_LINES, {"person_id": person_id, "limit": limit})
-    return [Line(*row) for row in reversed(rows.all())]
+    return [
+        Line(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            tuple(v for v in row[5:] if v) if row[3] == "appointment" else (),
+        )
+        for row in reversed(rows.all())
+    ]
 
 
 def inbound_seen(session: Session, person_id: int, channel: Channel | str, inbound_id: str) -> bool:

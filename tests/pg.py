@@ -133,3 +133,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     cluster.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
     yield cluster.url(name)
     cluster.admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_db_url(pg_cluster: PgCluster, _pg_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database migrated to head, for what needs several processes."""
+    name = f"w_{os.getpid()}_{next(_counter)}"
+    pg_cluster.admin(f"CREATE DATABASE {name} TEMPLATE {_pg_template}")
+    yield pg_cluster.url(name)
+    pg_cluster.admin(f"DROP DATABASE {name} WITH (FORCE)")

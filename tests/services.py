@@ -10,6 +10,8 @@ from bot.demo import seed_demo
 from bot.services import Services
 from bot.settings import Settings
 
+# The tests' secret key (base64 of 32 bytes): never a real install's.
+TEST_KEY = "dGVzdHMtb25seS1rZXktMzItYnl0ZXMtbG9uZyEhISE="
 # A Tuesday morning in winter, Paris time 10:00.
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -20,6 +22,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "database_url": database_url,
         "argon2_time_cost": 1,
         "argon2_memory_kib": 64,
+        "secret_key": TEST_KEY,
         **overrides,
     }
     return Settings.model_validate(values)

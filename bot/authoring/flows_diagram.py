@@ -77,8 +77,9 @@ def french(text: Text) -> str:
     return text.inside if isinstance(text, Wording) else text
 
 
-def svg(flow: Flow, caption: dict[str, str]) -> str:
-    """The diagram of `flow`; `caption` gives the short line shown in each step's box."""
+def svg(flow: Flow, caption: dict[str, str], heading: dict[str, str] | None = None) -> str:
+    """The diagram of `flow`; `caption` gives the short line shown in each step's box,
+    `heading` its first line (the step's id by default)."""
     index = {step.id: n for n, step in enumerate(flow.steps)}
     edges = [(n, e) for n, step in enumerate(flow.steps) for e in exits(flow, step)]
     ends = any(e.target == END for _, e in edges)
@@ -90,13 +91,14 @@ def svg(flow: Flow, caption: dict[str, str]) -> str:
     height = MARGIN + (len(flow.steps) + ends) * (BOX_H + GAP)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="group" '
         f'aria-label="Schéma du guide {escape(flow.title)}">',
         '<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>',
     ]
     for n, step in enumerate(flow.steps):
-        parts.append(_box(left, n, step, caption.get(step.id, "")))
+        top = (heading or {}).get(step.id, step.id)
+        parts.append(_box(left, n, step, caption.get(step.id, ""), top))
     if ends:
         y = _top(len(flow.steps))
         parts.append(
@@ -117,7 +119,7 @@ def _top(row: int) -> int:
     return MARGIN + row * (BOX_H + GAP)
 
 
-def _box(left: int, row: int, step: Step, caption: str) -> str:
+def _box(left: int, row: int, step: Step, caption: str, heading: str) -> str:
     y = _top(row)
     waits = waiting(step)
     style = "step wait" if waits else "step"
@@ -125,7 +127,7 @@ def _box(left: int, row: int, step: Step, caption: str) -> str:
     return (
         f'<a href="#step-{step.id}"><g class="{style}"><title>{escape(step.id)}</title>'
         f'<rect x="{left}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="{12 if waits else 2}"/>'
-        f'<text x="{left + 10}" y="{y + 19}" class="id">{escape(step.id)}</text>'
+        f'<text x="{left + 10}" y="{y + 19}" class="id">{escape(heading)}</text>'
         f'<text x="{left + 10}" y="{y + 38}">{escape(shown)}</text></g></a>'
     )
 

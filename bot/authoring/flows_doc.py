@@ -16,12 +16,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from bot.authoring.flows_diagram import Exit, exits, french, svg, waiting
+from bot.typography import keep_together
 from dialogs import steps
 from dialogs.directory import KINDS
 from dialogs.flowset import FlowSet
 from dialogs.messages import DOMAINS
 from dialogs.schema import (
     END,
+    AnswerKind,
     Ask,
     Branch,
     Call,
@@ -37,13 +39,15 @@ from dialogs.schema import (
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-EXPECTED = {
+REPOSITORY = Path(__file__).resolve().parents[2]
+EXPECTED: dict[AnswerKind, str] = {
     "yesno": "oui/non",
     "date": "une date",
     "time": "une heure",
     "number": "un nombre",
     "phone": "un numéro de téléphone",
     "text": "un texte libre",
+    "moment": "le jour et l'heure d'un rendez-vous",
 }
 
 
@@ -69,6 +73,8 @@ class Way:
 class StepView:
     id: str
     number: int
+    title: str
+    """The step in a few French words: its first text, or what it does."""
     kind: str
     waits: bool
     texts: tuple[Wordings, ...]
@@ -105,14 +111,14 @@ def render_catalogue(flows: FlowSet) -> dict[str, str]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["keep"] = keep_together
     views = [view_of(flow, flows) for flow in sorted(flows.flows.values(), key=lambda f: f.id)]
     page = env.get_template("flows_doc.html")
     pages: dict[str, str] = {}
     for view, flow in zip(views, (flows[v.id] for v in views), strict=True):
-        captions = {
-            s.id: f"{s.kind} — {s.texts[0].inside}" if s.texts else s.kind for s in view.steps
-        }
-        diagram = Markup(svg(flow, captions))  # noqa: S704  (our SVG, every text escaped)
+        captions = {s.id: s.title for s in view.steps}
+        headings = {s.id: f"{s.number}. {s.kind}" for s in view.steps}
+        diagram = Markup(svg(flow, captions, headings))  # noqa: S704  (our SVG, texts escaped)
         pages[f"{view.id}.html"] = page.render(flow=view, diagram=diagram)
     pages["index.html"] = env.get_template("flows_doc_index.html").render(flows=views)
     return pages
@@ -124,17 +130,43 @@ def view_of(flow: Flow, flows: FlowSet) -> FlowView:
         StepView(
             id=step.id,
             number=number,
+            title=title_of(step, flows),
             kind=kind_words(step, flows),
             waits=waiting(step),
             texts=tuple(texts_of(step)),
             source=step.source,
-            ways=tuple(_way(flow, found) for found in exits(flow, step)),
+            ways=tuple(_way(flow, flows, found) for found in exits(flow, step)),
         )
         for number, step in enumerate(flow.steps, start=1)
     )
     sources = tuple(dict.fromkeys(step.source for step in flow.steps))
     domain = DOMAINS.get(flow.domain, flow.domain) if flow.domain else "aucun (guide général)"
-    return FlowView(flow.id, flow.title, domain, flow.version, flow.path, steps, sources)
+    return FlowView(
+        flow.id, flow.title, domain, flow.version, shown_path(flow.path), steps, sources
+    )
+
+
+def shown_path(path: str) -> str:
+    """A flow file's path from the top of the repository (`dialogs/flows/css.yaml`), not
+    the absolute path of one checkout; a file elsewhere is named by itself."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(REPOSITORY).as_posix()
+    except ValueError:
+        return resolved.name
+
+
+TITLE_LENGTH = 90
+
+
+def title_of(step: Step, flows: FlowSet) -> str:
+    """The step as a counsellor names it: its first French text (shortened), or what it
+    does when it shows none."""
+    found = list(steps.texts(step))
+    if not found:
+        return kind_words(step, flows)
+    text = " ".join(french(found[0][1]).split())
+    return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1].rstrip() + "…"
 
 
 def kind_words(step: Step, flows: FlowSet) -> str:
@@ -169,6 +201,9 @@ def _action_words(step: Do) -> str:
         "go_home": "retour au menu",
         "show_plan": "montre « Mon plan »",
         "show_cv": "montre le CV à imprimer",
+        "note_appointment": "enregistre le rendez-vous donné, avec ses rappels",
+        "answer_appointment": "enregistre la réponse au rendez-vous (prévient un conseiller "
+        "si la personne ne peut pas venir ou n'y était pas)",
     }
     return known.get(step.do, step.do)
 
@@ -199,9 +234,11 @@ def _wordings(role: str, text: Text) -> Wordings:
     return Wordings(role, french(text))
 
 
-def _way(flow: Flow, found: Exit) -> Way:
+def _way(flow: Flow, flows: FlowSet, found: Exit) -> Way:
     if found.target == END:
         return Way(found.when, None, "fin du guide (retour au menu ou au guide qui l'a ouvert)")
     step = flow.step(found.target)
-    number = flow.steps.index(step) + 1 if step is not None else 0
-    return Way(found.when, found.target, f"étape {number} ({found.target})")
+    if step is None:
+        return Way(found.when, found.target, f"l'étape {found.target}")
+    number = flow.steps.index(step) + 1
+    return Way(found.when, found.target, f"étape {number} : « {title_of(step, flows)} »")

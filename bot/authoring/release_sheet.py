@@ -12,10 +12,11 @@ from pathlib import Path
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from bot.i18n import Translator
 from bot.linking import IssuedCode
+from bot.typography import keep_together
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -43,13 +44,16 @@ def render_release_sheet(
         lstrip_blocks=True,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        translator.gettext, translator.ngettext, newstyle=True
+        lambda *a: keep_together(translator.gettext(*a)),
+        lambda *a: keep_together(translator.ngettext(*a)),
+        newstyle=True,
     )
+    env.filters["isolate"] = isolate
     template = env.get_template("release_sheet.html")
     return template.render(
         language=translator.language,
         direction=translator.direction,
-        full_name=full_name,
+        full_name=Markup("<bdi>{}</bdi>").format(full_name),
         shown=issued.shown,
         deep_link=issued.deep_link,
         expires=translator.when(issued.expires_at),
@@ -57,6 +61,15 @@ def render_release_sheet(
         left_to_do=left_to_do,
         appointments=appointments,
     )
+
+
+def isolate(translated: Markup, *words: str) -> Markup:
+    """A translated sentence (already escaped) with `words` read left to right in any
+    language: in Arabic, "/start" stays "/start", not "start/"."""
+    html = str(translated)
+    for word in words:
+        html = html.replace(str(escape(word)), f'<bdi dir="ltr">{escape(word)}</bdi>')
+    return Markup(html)  # noqa: S704  (escaped by Jinja, our own tags added)
 
 
 def sheet_path(directory: Path, person_code: str) -> Path:

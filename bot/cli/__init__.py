@@ -1,5 +1,6 @@
-"""The `filrouge` command: serve, db upgrade, person add / link-code / release, counsellor
-add / list / deactivate / assign, purge, flows check / doc, services import, understand."""
+"""The `filrouge` command: serve, worker, db upgrade, person ..., facility ...,
+appointment add / list / show / move / cancel / done / missed, flags, counsellor add /
+list / deactivate / assign, purge, flows check / doc / plain, services import, understand."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.cli import appointments, flags, people, worker
 from bot.cli.counsellors import add_commands as add_counsellor_commands
-from bot.cli.flows import flows_check, flows_doc, services_import
-from bot.cli.people import person_add, person_link_code, person_release
+from bot.cli.flows import flows_check, flows_doc, flows_plain, services_import
 from bot.cli.understand import understand
 from bot.settings import Settings
 
@@ -39,32 +40,25 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="add demo data if the base is empty")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes serving the app (more than one: PostgreSQL, and Telegram by webhook)",
+    )
     serve.set_defaults(handler=_serve)
+
+    worker.add_commands(commands)
 
     db = commands.add_parser("db", help="database maintenance").add_subparsers(required=True)
     upgrade = db.add_parser("upgrade", help="apply the migrations (safe to run twice)")
     upgrade.set_defaults(handler=_db_upgrade)
 
-    person = commands.add_parser("person", help="persons").add_subparsers(required=True)
-    add = person.add_parser("add", help="create a person with a kiosk code and PIN")
-    add.add_argument("--first-name", required=True)
-    add.add_argument("--last-name", required=True)
-    add.add_argument("--language", default="fr", choices=["fr", "ar", "en", "ro"])
-    add.add_argument("--code", help="personal code (default: drawn at random)")
-    add.add_argument("--pin", help="4 to 8 digits (default: drawn at random)")
-    add.add_argument("--facility", default="demo", help="facility code")
-    add.set_defaults(handler=person_add)
-    link_code = person.add_parser(
-        "link-code", help="give a person a Telegram link code and write their release sheet"
-    )
-    link_code.add_argument("code", metavar="PERSONCODE", help="the person's kiosk code")
-    link_code.add_argument(
-        "--out", type=Path, default=Path(), help="folder of the release sheet (default: here)"
-    )
-    link_code.set_defaults(handler=person_link_code)
-    release = person.add_parser("release", help="mark a person released (they go outside)")
-    release.add_argument("code", metavar="PERSONCODE", help="the person's kiosk code")
-    release.set_defaults(handler=person_release)
+    # `person ...` and `facility ...` (bot/cli/people.py).
+    people.add_commands(commands)
+
+    appointments.add_commands(commands)
+    flags.add_commands(commands)
 
     add_counsellor_commands(commands)
 
@@ -83,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     doc.add_argument("paths", nargs="*", type=Path, help="flow files (default: shipped)")
     doc.set_defaults(handler=flows_doc)
+    plain = flows.add_parser(
+        "plain", help="check the plain French of the flows' texts; non-zero on a problem"
+    )
+    plain.add_argument("paths", nargs="*", type=Path, help="flow files (default: shipped)")
+    plain.add_argument("-v", "--verbose", action="store_true", help="name the plain flows too")
+    plain.set_defaults(handler=flows_plain)
 
     said = commands.add_parser(
         "understand", help="what a typed text would trigger (safety net, guides), and why"
@@ -111,39 +111,128 @@ def _parser() -> argparse.ArgumentParser:
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
+    from sqlalchemy.exc import OperationalError
 
     from bot.app import compose, create_app
-    from bot.demo import DEMO_COUNSELLOR, DEMO_PERSONS, seed_demo
+    from bot.demo import DEMO_COUNSELLOR, DEMO_PERSONS, demo_present, seed_demo
+    from bot.health import unusable_database
+    from bot.logs import configure as configure_logs
+    from storage.database import cause_of
     from storage.migrate import upgrade
 
-    # The service's own warnings (a message Telegram refused, a busy database) go
-    # to stderr with the time; uvicorn configures its own loggers.
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    upgrade(settings.database_url)
+    # The service's own events (a message Telegram refused, a full disk) go to stderr,
+    # one line each (JSON unless on a terminal); uvicorn's loggers go there too.
+    configure_logs(settings.log_format)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # no INFO line per migration
+    refused = _workers_refused(settings, args.workers)
+    if refused is not None:
+        print(f"filrouge: cannot start: {refused}.", file=sys.stderr)
+        return 2
+    busy = _port_busy(args.host, args.port)
+    if busy:
+        print(
+            f"filrouge: the port {args.port} of {args.host} is already in use ({busy}): another "
+            f"`filrouge serve` may be running. Stop it, or choose another port: --port "
+            f"{args.port + 1}.",
+            file=sys.stderr,
+        )
+        return 1
+    unusable = unusable_database(settings.database_url)
+    if unusable is not None:
+        print(f"filrouge: cannot start: {unusable}.", file=sys.stderr)
+        return 1
+    try:
+        upgrade(settings.database_url)
+    except OperationalError as error:
+        print(f"filrouge: cannot start: the database is {cause_of(error)}.", file=sys.stderr)
+        return 1
     services = compose(settings)
     if args.demo and seed_demo(services):
-        print("Demo data created. Kiosk logins (code / PIN):")
+        print("Demo data created.")
+    if demo_present(services):
+        print("Demo kiosk logins (code / PIN):")
         for account in DEMO_PERSONS:
             print(f"  {account.login} / {account.secret}  ({account.who}, {account.language})")
-        print(f"Counsellor: {DEMO_COUNSELLOR.login} / {DEMO_COUNSELLOR.secret}")
-    print(f"Kiosk: http://{args.host}:{args.port}/kiosk")
-    print(f"Console: http://{args.host}:{args.port}/console")
-    if settings.telegram_token is None:
-        uvicorn.run(create_app(services=services), host=args.host, port=args.port, log_level="info")
+        print(f"Demo counsellor: {DEMO_COUNSELLOR.login} / {DEMO_COUNSELLOR.secret}")
+    print(f"Kiosk: on, http://{args.host}:{args.port}/kiosk")
+    print(f"Console: on, http://{args.host}:{args.port}/console")
+    if args.workers > 1:
+        # Each worker process builds its own services (and its Telegram webhook and
+        # reminder worker) from the same environment; the database serializes each
+        # person's turns and hands each reminder to one worker.
+        services.close()
+        print(f"Workers: {args.workers}")
+        uvicorn.run(
+            "bot.app:app_from_environment",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+        )
         return 0
-    # Telegram on: aiogram is imported only now, and runs in uvicorn's event loop,
-    # started and stopped with the app (on SIGTERM or Ctrl-C the bot stops fetching,
-    # finishes or leaves in the inbox what it took in, and sends what was committed).
-    from bot.telegram.runner import TelegramChannel
+    reminders = None
+    if settings.reminders_in_serve:
+        from bot.reminders.worker import ReminderWorker
 
-    telegram = TelegramChannel(services)
-    mode = "webhook" if telegram.webhook_url else "polling"
-    print(f"Telegram: on ({mode})")
-    app = create_app(services=services, telegram=telegram)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        reminders = ReminderWorker(services)
+        print("Reminders: on (this process sends them)")
+    else:
+        print("Reminders: off here (FILROUGE_REMINDERS_IN_SERVE=false: `filrouge worker` does)")
+    telegram = None
+    if settings.telegram_token is None:
+        print("Telegram: off (set FILROUGE_TELEGRAM_TOKEN to turn it on; see docs/telegram.md)")
+    else:
+        # Telegram on: aiogram is imported only now, and runs in uvicorn's event loop,
+        # started and stopped with the app (on SIGTERM or Ctrl-C the bot stops fetching,
+        # finishes or leaves in the inbox what it took in, and sends what was committed).
+        from bot.telegram.runner import TelegramChannel
+
+        telegram = TelegramChannel(services)
+        print(f"Telegram: on ({'webhook' if telegram.webhook_url else 'polling'})")
+        if reminders is not None:
+            reminders.on_queued = telegram.sender.wake  # reminders' messages go at once
+    print("Ctrl-C stops the service.")
+    app = create_app(services=services, telegram=telegram, reminders=reminders)
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_config=None, log_level="warning", access_log=False
+    )
     return 0
+
+
+def _workers_refused(settings: Settings, workers: int) -> str | None:
+    """Why `workers` processes cannot serve with these settings, or None."""
+    if workers < 1:
+        return "--workers is at least 1"
+    if workers == 1:
+        return None
+    if settings.database_url.startswith("sqlite"):
+        return (
+            "several workers need PostgreSQL (SQLite has one writer): set "
+            "FILROUGE_DATABASE_URL=postgresql://..., or serve with one worker"
+        )
+    if settings.telegram_token is not None and not settings.telegram_webhook_url:
+        return (
+            "several workers need Telegram by webhook (only one process may poll): set "
+            "FILROUGE_TELEGRAM_WEBHOOK_URL and FILROUGE_TELEGRAM_WEBHOOK_SECRET"
+        )
+    return None
+
+
+def _port_busy(host: str, port: int) -> str:
+    """Why `host:port` cannot be listened on ("" when it can)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.strerror or str(error)
+    return ""
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:

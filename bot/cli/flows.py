@@ -43,7 +43,9 @@ def _load_checked(
         for path in sorted(loader.FLOWS_DIR.glob("*.yaml"))
         if path.resolve() not in given and _flow_id(path) not in given_ids
     ]
-    flows, errors = loader.load([*given, *shipped])
+    from dialogs.glossary_loader import GLOSSARY
+
+    flows, errors = loader.load([*given, *shipped], glossary=GLOSSARY)
     catalogs = None
     if locales_dir is not None:
         translators = Catalogs.load(locales_dir).translators
@@ -96,3 +98,37 @@ def _flow_id(path: Path) -> str | None:
 
     flow, _errors = loader.parse_file(path)
     return flow.id if flow else None
+
+
+def flows_plain(_settings: Settings, args: argparse.Namespace) -> int:
+    """Check the plain language of the French texts (`dialogs/plain_language.py`), flow by
+    flow; non-zero when a flow breaks a rule."""
+    from dialogs import plain_language
+
+    given = [path.resolve() for path in args.paths]
+    flows, errors, _shipped = _load_checked(given)
+    if errors:
+        for error in errors:
+            print(error, file=sys.stderr)
+        return 1
+    chosen = [f for f in flows.flows.values() if not given or Path(f.path).resolve() in given]
+    failing = 0
+    for flow in sorted(chosen, key=lambda f: f.id):
+        findings = plain_language.check_flow(flow)
+        if not findings:
+            if args.verbose:
+                print(f"{flow.id}: plain")
+            continue
+        failing += 1
+        print(f"{flow.id} ({flow.path}): {len(findings)} problem(s)")
+        for found in findings:
+            print(f"  {found.step}: {found.rule}: {found.detail}")
+            print(f"    « {found.text} »")
+    print(
+        f"{len(chosen)} flow(s) read: {len(chosen) - failing} plain, {failing} to rewrite "
+        f"(sentences of {plain_language.MAX_SENTENCE_WORDS} words at most, words of "
+        f"{plain_language.MAX_WORD_LETTERS} letters at most, no double negation, every "
+        f"acronym explained where first used, {plain_language.MAX_PASSIVES} passive forms "
+        "at most)."
+    )
+    return 1 if failing else 0

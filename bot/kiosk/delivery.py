@@ -33,7 +33,7 @@ class KioskDelivery:
                 at=tx.now,
                 channel=letter.cause,
                 direction=Direction.OUT,
-                text=text_of(output, letter.translator),
+                text=text_of(output, letter.translator, now=tx.now),
                 payload=_payload(output, letter.cause),
                 language=letter.translator.language,
                 flow_id=letter.flow_id,

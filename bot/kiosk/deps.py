@@ -36,7 +36,7 @@ def visit_of(request: Request, services: ServicesDep) -> Visit:
     """The live session of the cookie; the login page otherwise."""
     resumed = kiosk_session.resume(services, request.cookies.get(COOKIE))
     if resumed.visit is None:
-        raise LoggedOut(went_idle=resumed.went_idle)
+        raise LoggedOut(went_idle=resumed.went_idle, language=resumed.language)
     return resumed.visit
 
 

@@ -23,7 +23,7 @@ def is_document(entry: TranscriptEntry) -> bool:
     return entry.payload.get("output") == "document"
 
 
-router = APIRouter(prefix="/kiosk", route_class=KioskRoute, include_in_schema=False)
+router = APIRouter(prefix="/kiosk", route_class=KioskRoute)
 
 
 @router.get("/document/{entry_id}")

@@ -13,9 +13,9 @@ from html import escape
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bot.headers import HEADERS
 from bot.kiosk import session as kiosk_session
 from bot.kiosk.pages import Pages
-from bot.kiosk.security import HEADERS
 from bot.kiosk.session import LANG_COOKIE
 from bot.services import Services
 from dialogs.messages import N_
@@ -35,10 +35,11 @@ class LoggedOut(Exception):
     """There is no live session: the person goes to the login page (told why when the
     session ended for idleness); `status` 401 for what a script asked."""
 
-    def __init__(self, went_idle: bool = False, status: int = 303) -> None:
+    def __init__(self, went_idle: bool = False, status: int = 303, language: str = "") -> None:
         super().__init__("no live kiosk session")
         self.went_idle = went_idle
         self.status = status
+        self.language = language
 
 
 class Refused(Exception):
@@ -53,6 +54,15 @@ class Refused(Exception):
         self.language = language
 
 
+def login_address(idle: bool, language: str | None = None, bye: bool = False) -> str:
+    """The login page after a session ended, in the language of the person who left
+    (`in`: shown in it, without changing the kiosk's remembered choice)."""
+    asked = "idle=1" if idle else "bye=1" if bye else ""
+    if language:
+        asked = f"{asked}&in={language}" if asked else f"in={language}"
+    return f"/kiosk?{asked}" if asked else "/kiosk"
+
+
 def install_handlers(app: FastAPI, services: Services, pages: Pages) -> None:
     """Turn the kiosk's errors into pages, for every route of the app."""
 
@@ -60,8 +70,9 @@ def install_handlers(app: FastAPI, services: Services, pages: Pages) -> None:
     def logged_out(_request: Request, error: LoggedOut) -> Response:
         if error.status == 401:
             return Response(status_code=401, headers=HEADERS)
-        response = RedirectResponse("/kiosk?idle=1" if error.went_idle else "/kiosk", 303)
+        response = RedirectResponse(login_address(error.went_idle, error.language), 303)
         kiosk_session.clear_cookie(response, services)
+        kiosk_session.clear_prefs_cookie(response, services)
         response.headers.update(HEADERS)
         return response
 

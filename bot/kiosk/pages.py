@@ -7,6 +7,7 @@ words. Autoescape is on: whatever a person typed is shown as text, never as HTML
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,21 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.i18n import LANGUAGES, Catalogs, Translator
+from bot.typography import keep_together
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # Each language is named in itself on the language switch.
 LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English", "ro": "Română"}
+
+
+def _kept(translate: Callable[..., str]) -> Callable[..., str]:
+    """A gettext whose French spaces before "?" and the like do not break."""
+
+    def kept(*args: Any) -> str:
+        return keep_together(translate(*args))
+
+    return kept
 
 
 class Pages:
@@ -39,8 +50,9 @@ class Pages:
                 auto_reload=False,  # templates ship with the code: no stat() per page
             )
             env.install_gettext_callables(  # type: ignore[attr-defined]
-                translator.gettext, translator.ngettext, newstyle=True
+                _kept(translator.gettext), _kept(translator.ngettext), newstyle=True
             )
+            env.filters["keep"] = keep_together
             self._envs[language] = env
             self._translators[language] = translator
 

@@ -36,7 +36,7 @@ def _sentence(text: str) -> str:
     return text if text[-1] in ".!?…:;" else text + "."
 
 
-router = APIRouter(prefix="/kiosk", route_class=KioskRoute, include_in_schema=False)
+router = APIRouter(prefix="/kiosk", route_class=KioskRoute)
 
 
 @router.get("/speak/prompt")

@@ -12,33 +12,13 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "media-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "object-src 'none'",
-    )
-)
-
-HEADERS = {
-    "Cache-Control": "no-store",
-    "Pragma": "no-cache",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-}
+from bot.headers import HEADERS
 
 
 class KioskRoute(APIRoute):
-    """A route whose responses always carry the kiosk's security headers."""
+    """A route whose responses always carry the kiosk's security headers, and whose
+    cookies are `Secure` whenever the page came over HTTPS (directly, or through a
+    local reverse proxy that says so: uvicorn reads its X-Forwarded-Proto)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -46,6 +26,19 @@ class KioskRoute(APIRoute):
         async def with_headers(request: Request) -> Response:
             response = await handler(request)
             response.headers.update(HEADERS)
+            if request.url.scheme == "https":
+                secure_cookies(response)
             return response
 
         return with_headers
+
+
+def secure_cookies(response: Response) -> None:
+    """Mark every cookie the response sets `Secure` (once)."""
+    cookies = response.headers.getlist("set-cookie")
+    if not cookies:
+        return
+    del response.headers["set-cookie"]
+    for cookie in cookies:
+        secured = cookie if "; secure" in cookie.lower() else f"{cookie}; Secure"
+        response.headers.append("set-cookie", secured)

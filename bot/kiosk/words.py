@@ -8,6 +8,7 @@ from dialogs.messages import N_
 from dialogs.schema import AnswerKind
 
 REFUSED = N_("Code ou code PIN incorrect. Vérifiez et réessayez.")
+CROWDED = N_("Beaucoup de personnes se connectent en ce moment. Réessayez dans un instant.")
 MISSING = N_("Écrivez votre code personnel et votre code PIN.")
 IDLE = N_("Vous avez été déconnecté, car l'écran n'a pas servi pendant un moment.")
 BYE = N_("Au revoir. Vous êtes déconnecté : plus rien de vous n'est à l'écran.")
@@ -26,4 +27,5 @@ INPUT_MODES: dict[AnswerKind, str] = {
     "number": "numeric",
     "phone": "tel",
     "text": "text",
+    "moment": "text",
 }

@@ -45,14 +45,20 @@ WITH_WHOM = N_("Avec : {with_whom}")
 BRING = N_("À apporter : {bring}")
 
 
-def card_text(card: Appointment, translator: Translator, now: datetime) -> str:
-    """The card as lines of text: heading, when (relative, then the date), where, who, what."""
+def card_text(
+    card: Appointment, translator: Translator, now: datetime, *, with_relative: bool = True
+) -> str:
+    """The card as lines of text: heading, when (relative, then the date), where, who, what.
+
+    `with_relative=False` leaves out the relative line: for a text read at an unknown
+    later time (the kiosk's transcript waits for the next visit), the date alone stays
+    true.
+    """
     what = translator.render(card.what)
-    lines = [
-        fill(translator.gettext(card.heading.msgid), {**card.heading.params, "what": what}),
-        relative(card.start, translator, now),
-        moment(card.start, translator, now),
-    ]
+    lines = [fill(translator.gettext(card.heading.msgid), {**card.heading.params, "what": what})]
+    if with_relative:
+        lines.append(relative(card.start, translator, now))
+    lines.append(moment(card.start, translator, now))
     return "\n".join([*lines, *details(card, translator)])
 
 

@@ -42,7 +42,7 @@ class TelegramDelivery:
         rows = outbox_messages(
             person_id=letter.person.id,
             chat_id=int(address),
-            messages=render(list(letter.outputs), letter.translator),
+            messages=render(list(letter.outputs), letter.translator, tx.now),
             language=letter.translator.language,
             flow_id=letter.flow_id,
             step_id=letter.step_id,
@@ -82,3 +82,18 @@ def outbox_messages(
         }
         for message in messages
     ]
+
+
+def voice_message(person_id: int, chat_id: int, text: str, language: str) -> dict[str, Any]:
+    """A `sendVoice` row: `text` read aloud, made into a voice note when it is sent (the
+    outbox keeps the words, not the sound). The transcript notes what was read."""
+    return {
+        "person_id": person_id,
+        "chat_id": chat_id,
+        "method": VOICE,
+        "payload": {"chat_id": chat_id, "read": text, "language": language},
+        "entry": {"text": "", "payload": {"output": "voice", "read": text}, "language": language},
+    }
+
+
+VOICE = "sendVoice"

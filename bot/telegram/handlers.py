@@ -5,6 +5,8 @@
 * `/recap` (or "récap") shows the last messages; `/menu` goes home.
 * `/urgence` opens the safety net, as the kiosk's "Aide urgente" button does;
   someone not linked gets the emergency numbers at once.
+* `/ecouter` (or "écouter") sends the last message as a voice note; a voice note
+  received gets the same, after a word that voice is not understood yet.
 * Stickers, photos, voice notes, documents, locations: a short answer.
 * Edited messages and group chats: no handler, so a deliberate silence.
 
@@ -28,6 +30,7 @@ from aiogram.types import CallbackQuery, ErrorEvent, Message, Update, User
 
 from bot.telegram.sender import OutboxSender
 from bot.telegram.units import From, Units, Work
+from bot.typed import cleaned
 from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -50,8 +53,9 @@ class TelegramHandlers:
         router.message.register(self.recap, Command("recap"))
         router.message.register(self.menu, Command("menu"))
         router.message.register(self.urgence, Command("urgence"))
-        router.message.register(self.urgence, Command("urgence"))
+        router.message.register(self.listen, Command("ecouter"))
         router.message.register(self.text, F.text)
+        router.message.register(self.voice, F.voice)
         router.message.register(self.unsupported)
         router.callback_query.register(self.pressed)
         router.errors.register(self.failed, _not_busy)
@@ -60,7 +64,7 @@ class TelegramHandlers:
     # --- handlers ---------------------------------------------------------------------
 
     async def start(self, message: Message, command: CommandObject, event_update: Update) -> None:
-        code = (command.args or "").strip()
+        code = cleaned(command.args or "").strip()
         work = partial(
             self.units.start, who=_from(message), code=code, update_id=event_update.update_id
         )
@@ -82,10 +86,18 @@ class TelegramHandlers:
         work = partial(
             self.units.said,
             who=_from(message),
-            text=message.text or "",
+            text=cleaned(message.text or ""),
             update_id=event_update.update_id,
         )
         await self._run(event_update, work)
+
+    async def listen(self, message: Message, event_update: Update) -> None:
+        """`/ecouter`: the last message, as a voice note."""
+        await self._run(event_update, partial(self.units.listen, who=_from(message)))
+
+    async def voice(self, message: Message, event_update: Update) -> None:
+        """A voice note: not understood yet; the last message comes back to listen to."""
+        await self._run(event_update, partial(self.units.listen, who=_from(message), heard=True))
 
     async def unsupported(self, message: Message, event_update: Update) -> None:
         await self._run(event_update, partial(self.units.unsupported, who=_from(message)))
@@ -102,7 +114,7 @@ class TelegramHandlers:
         work = partial(
             self.units.pressed,
             who=who,
-            data=query.data,
+            data=cleaned(query.data) if query.data else None,
             message_id=message_id,
             update_id=event_update.update_id,
         )

@@ -24,11 +24,16 @@ class Pacer:
         per_bot: float = PER_BOT,
         per_chat_interval: float = PER_CHAT_INTERVAL,
         monotonic: Callable[[], float] = time.monotonic,
+        burst: float | None = None,
     ) -> None:
         self.rate = per_bot
+        self.burst = max(1.0, burst if burst is not None else per_bot)
+        """Messages that may go at once after a quiet while. Below Telegram's own (a
+        second's worth), it keeps a margin for messages that arrive closer together
+        than they were sent."""
         self.per_chat_interval = per_chat_interval
         self._monotonic = monotonic
-        self._tokens = per_bot
+        self._tokens = self.burst
         self._updated = monotonic()
         self._next_for_chat: dict[int, float] = {}
 
@@ -39,6 +44,10 @@ class Pacer:
         chat_wait = self._next_for_chat.get(chat_id, 0.0) - now
         bot_wait = 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate
         return max(chat_wait, bot_wait, 0.0)
+
+    def chat_delay(self, chat_id: int) -> float:
+        """Seconds before `chat_id` may get its next message, the bot's rate aside."""
+        return max(0.0, self._next_for_chat.get(chat_id, 0.0) - self._monotonic())
 
     async def wait(self, chat_id: int) -> None:
         """Wait until a message to `chat_id` may go, and count it as sent."""
@@ -55,7 +64,7 @@ class Pacer:
             self._next_for_chat = {c: t for c, t in self._next_for_chat.items() if t > now}
 
     def _refill(self, now: float) -> None:
-        self._tokens = min(self.rate, self._tokens + (now - self._updated) * self.rate)
+        self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
         self._updated = now
 
 
@@ -65,6 +74,10 @@ class Unpaced(Pacer):
 
     def delay(self, chat_id: int) -> float:
         return 0.0
+
+    def chat_delay(self, chat_id: int) -> float:
+        """Seconds before `chat_id` may get its next message, the bot's rate aside."""
+        return max(0.0, self._next_for_chat.get(chat_id, 0.0) - self._monotonic())
 
     async def wait(self, chat_id: int) -> None:
         return None

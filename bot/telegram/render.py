@@ -10,13 +10,26 @@ parse mode: what a person or a flow writes is never read as formatting.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.i18n import Translator
 from bot.wording import text_of
 from dialogs import messages
+from dialogs.appointments import CALENDAR_LABEL, calendar_value, read_answer
 from dialogs.events import Pressed
-from dialogs.outputs import Button, Checklist, Choices, Handoff, Message, Output, Question, as_data
+from dialogs.outputs import (
+    Appointment,
+    AppointmentAnswer,
+    Button,
+    Checklist,
+    Choices,
+    Handoff,
+    Message,
+    Output,
+    Question,
+    as_data,
+)
 from dialogs.render import pressable
 
 TEXT_LIMIT = 4096
@@ -72,16 +85,30 @@ def parse_callback(data: str | None) -> Pressed | None:
     return Pressed(int(seq), value)
 
 
-def render(outputs: list[Output], translator: Translator) -> list[Outgoing]:
-    """The messages that say `outputs` in the person's language."""
+CARD_SEQ = 0
+"""A card's buttons answer the appointment, not a question: their `seq` is not read."""
+
+
+def render(
+    outputs: list[Output], translator: Translator, now: datetime | None = None
+) -> list[Outgoing]:
+    """The messages that say `outputs` in the person's language, sent at `now` (an
+    appointment card then says how far away it is: "Demain à 14 h 30")."""
     messages: list[Outgoing] = []
     said: list[str] = []
     carried: list[Output] = []
     for output in outputs:
         carried.append(output)
-        if isinstance(output, Handoff):
-            continue  # the text after it tells the person; the service tells a counsellor
-        if isinstance(output, Choices | Question | Checklist):
+        if isinstance(output, Handoff | AppointmentAnswer):
+            continue  # the text after it tells the person; the service records it
+        if isinstance(output, Appointment) and output.buttons:
+            # A card is a message of its own, its answers and "Ajouter à mon agenda" under it.
+            said.append(text_of(output, translator, now=now, relative=now is not None))
+            messages.extend(
+                _split("\n\n".join(said), _card_keys(output, translator), tuple(carried))
+            )
+            said, carried = [], []
+        elif isinstance(output, Choices | Question | Checklist):
             said.append(_prompt_text(output, translator))
             keys = tuple(
                 Key(_label(output, button, translator), callback_data(output.seq, button.value))
@@ -90,10 +117,22 @@ def render(outputs: list[Output], translator: Translator) -> list[Outgoing]:
             messages.extend(_split("\n\n".join(said), keys, tuple(carried)))
             said, carried = [], []
         else:
-            said.append(text_of(output, translator))
+            said.append(text_of(output, translator, now=now, relative=now is not None))
     if said or carried:
         messages.extend(_split("\n\n".join(s for s in said if s), (), tuple(carried)))
     return [m for m in messages if m.text]
+
+
+def _card_keys(card: Appointment, translator: Translator) -> tuple[Key, ...]:
+    """The card's answers, and "Ajouter à mon agenda" while the appointment is to come."""
+    answers = tuple(
+        Key(translator.render(b.label), callback_data(CARD_SEQ, b.value)) for b in card.buttons
+    )
+    ahead = any((read_answer(b.value) or ("", ""))[1] in ("yes", "no") for b in card.buttons)
+    if not ahead:
+        return answers
+    label = translator.gettext(CALENDAR_LABEL)
+    return (*answers, Key(label, callback_data(CARD_SEQ, calendar_value(card.id))))
 
 
 def plain(text: str) -> list[Outgoing]:

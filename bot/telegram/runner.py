@@ -23,6 +23,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -71,6 +73,7 @@ class TelegramChannel:
         polling_timeout: int = POLLING_TIMEOUT,
         outbox_poll_interval: float = 1.0,
         sleep: Sleep = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         settings = services.settings
         if settings.telegram_token is None:
@@ -87,8 +90,19 @@ class TelegramChannel:
         self._sleep = sleep
         if pacer is None and not settings.telegram_pacing:
             pacer = Unpaced()
+        elif pacer is None:
+            pacer = Pacer(
+                per_bot=settings.telegram_rate,
+                per_chat_interval=settings.telegram_chat_interval,
+                burst=settings.telegram_rate / 2,
+            )
         self.sender = OutboxSender(
-            services, self.bot, pacer=pacer, poll_interval=outbox_poll_interval, sleep=sleep
+            services,
+            self.bot,
+            pacer=pacer,
+            poll_interval=outbox_poll_interval,
+            sleep=sleep,
+            monotonic=monotonic,
         )
         self.units = Units(services)
         # Conversations live in the database, not in aiogram's FSM: it is left out.
@@ -96,6 +110,8 @@ class TelegramChannel:
         self.dispatcher.update.outer_middleware(UpdateGate(sleep))
         self.dispatcher.include_router(TelegramHandlers(self.units, self.sender).router())
         self._handling: set[asyncio.Task[None]] = set()
+        self.handled = 0
+        """Updates handled so far (a replay counts again): tests wait on it, not on time."""
         self._room = asyncio.Semaphore(IN_FLIGHT)
         self._stopping = asyncio.Event()
         self._stopped = asyncio.Event()
@@ -174,8 +190,12 @@ class TelegramChannel:
         while True:
             try:
                 updates = await self.bot(request, request_timeout=self.polling_timeout + 10)
-            except TelegramAPIError as error:
-                log.warning("telegram: getUpdates failed, again in %s s: %s", backoff, error)
+            except (TelegramAPIError, ValidationError, ValueError) as error:
+                # Telegram unreachable, or an answer that is not what the Bot API says
+                # (a malformed update): logged, tried again; nothing was confirmed.
+                log.warning(
+                    "telegram: getUpdates failed, again in %s s: %s", backoff, type(error).__name__
+                )
                 await self._sleep(backoff)
                 backoff = min(60.0, backoff * 2)
                 continue
@@ -257,12 +277,14 @@ class TelegramChannel:
             raise
         except Exception:  # the error handler logged it; nothing more to do here
             log.debug("telegram: update %s ended in error", update.update_id, exc_info=True)
+            self.handled += 1
             return
         if response is UNHANDLED:  # nothing handles its kind (an edit, a group): settled
             try:
                 await asyncio.to_thread(self.units.settle, update.update_id)
             except StorageError as error:
                 log.warning("telegram: update %s not settled: %s", update.update_id, error)
+        self.handled += 1
 
     # --- webhook ------------------------------------------------------------------------------
 
@@ -296,6 +318,7 @@ class TelegramChannel:
                 BotCommand(command="urgence", description=translator.gettext(words.URGENT_COMMAND)),
                 BotCommand(command="menu", description=translator.gettext(words.MENU_COMMAND)),
                 BotCommand(command="recap", description=translator.gettext(words.RECAP_COMMAND)),
+                BotCommand(command="ecouter", description=translator.gettext(words.LISTEN_COMMAND)),
             ]
             code = None if language == SOURCE_LANGUAGE else language
             try:

@@ -28,6 +28,8 @@ tests can run retries without waiting real seconds.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import logging
 import time
 from collections import deque
@@ -45,11 +47,18 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import SendMessage
+from aiogram.methods import SendDocument, SendMessage, SendVoice, TelegramMethod
+from aiogram.types import BufferedInputFile, Message
+from pydantic import ValidationError
 from sqlmodel import Session
 
+from bot import flags
 from bot.services import Services
+from bot.speech import SpeechUnavailable, synthesize_voice_note
+from bot.telegram.delivery import VOICE
 from bot.telegram.pacer import Pacer
+from bot.tx import Tx
+from storage.enums import FlagReason
 from storage.errors import StorageError
 from storage.outbox import (
     Queued,
@@ -67,8 +76,14 @@ T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
 
 BATCH = 200
+BACKLOG = 1_000
+"""Rows queued in memory at most before the loop stops claiming more (they are leased):
+enough to keep sending at the full rate between two polls."""
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 12
+MARK_ATTEMPTS = 8
+"""Tries to record messages Telegram accepted while the database is busy (about two minutes
+with the backoff) before they are left to be sent again after their lease."""
 MAX_BACKOFF = 60.0
 POLL_INTERVAL = 1.0
 _RETRYABLE = (TelegramServerError, TelegramNetworkError, TelegramUnauthorizedError)
@@ -99,6 +114,7 @@ class OutboxSender:
         self._marking: asyncio.Task[None] | None = None
         self._paused_until = 0.0
         self._leased_at = monotonic()
+        self._turnstile = asyncio.Lock()
 
     # --- the two ways in -------------------------------------------------------------
 
@@ -118,17 +134,21 @@ class OutboxSender:
         try:
             while True:
                 self._wake.clear()
+                claimed = 0
                 try:
-                    await self.send_due()
+                    claimed = await self.send_due()
                 except StorageError as error:
                     log.warning("outbox: cannot read due messages, will retry: %s", error)
-                await self._nap()
+                if claimed < BATCH or self.backlog() >= BACKLOG:
+                    await self._nap()
+                else:
+                    await asyncio.sleep(0)  # more are due: claim again, the chats go meanwhile
         finally:
             await self.stop()
 
-    async def send_due(self) -> None:
+    async def send_due(self) -> int:
         """Claim the rows due now and start a task for every chat not being sent to;
-        renew the lease of the rows still queued in memory."""
+        renew the lease of the rows still queued in memory. Returns how many it claimed."""
         if self._monotonic() - self._leased_at > LEASE.total_seconds() / 3:
             await self._renew_leases()
         rows = await self._write(self._claim)
@@ -137,6 +157,11 @@ class OutboxSender:
                 task = asyncio.create_task(self._drain(chat_id), name=f"outbox-{chat_id}")
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
+        return len(rows)
+
+    def backlog(self) -> int:
+        """Rows queued in memory, waiting for their turn."""
+        return sum(len(queue) for queue in self._queues.values())
 
     async def stop(self, grace: float = 0.0) -> None:
         """Stop sending: chats may finish their queues for `grace` seconds, then are
@@ -194,17 +219,39 @@ class OutboxSender:
             self._queues.pop(chat_id, None)
 
     async def _wait_turn(self, chat_id: int) -> None:
-        """Wait until Telegram's limits (and a 429's pause) let the next message go."""
-        while (pause := self._paused_until - self._monotonic()) > 0:
-            await self._sleep(pause)
-        while (delay := self.pacer.delay(chat_id)) > 0:
+        """Wait until Telegram's limits (and a 429's pause) let the next message go.
+
+        A chat first waits for its own second alone; then the chats ready to go pass
+        the bot's rate one at a time, in the order they came (a turnstile): a
+        thousand chats waiting do not all wake up at every token."""
+        while (delay := self.pacer.chat_delay(chat_id)) > 0:
             await self._sleep(delay)
-        self.pacer.count(chat_id)
+        async with self._turnstile:
+            while True:
+                while (pause := self._paused_until - self._monotonic()) > 0:
+                    await self._sleep(pause)
+                delay = self.pacer.delay(chat_id)
+                if delay <= 0:
+                    break
+                await self._sleep(delay)
+            self.pacer.count(chat_id)
 
     async def _send_one(self, row: Queued) -> str:
         """Send one row and record the outcome: "sent", "retry", "failed" or "forbidden"."""
         try:
-            message = await self.bot(SendMessage.model_validate(row.payload))
+            method = await self._method(row)
+        except (ValueError, ValidationError, KeyError, TypeError, binascii.Error) as error:
+            log.error("outbox: row %s (%s) cannot be sent: %s", row.id, row.method, error)
+            unreadable = f"unreadable {row.method}: {error}"
+            await self._write(lambda s: self._fail(s, [row.id], unreadable))
+            return "failed"
+        except SpeechUnavailable as error:
+            log.error("outbox: no voice note for row %s: %s", row.id, error)
+            reason = f"speech: {error}"
+            await self._write(lambda s: self._fail(s, [row.id], reason))
+            return "failed"
+        try:
+            message = await self.bot(method)
         except TelegramRetryAfter as error:
             log.warning(
                 "outbox: 429 for chat %s, every chat waits %s s (row %s)",
@@ -213,6 +260,7 @@ class OutboxSender:
                 row.id,
             )
             self._paused_until = self._monotonic() + error.retry_after
+            self.services.metrics.retried.labels("429").inc()
             return await self._retry(row, float(error.retry_after), f"429: {error.message}")
         except TelegramForbiddenError as error:
             log.warning(
@@ -220,12 +268,14 @@ class OutboxSender:
             )
             forbidden = f"403: {error.message}"
             await self._write(lambda s: self._forbidden(s, row, forbidden))
+            self.services.metrics.failed.labels("403").inc()
             return "forbidden"
         except _RETRYABLE as error:
             delay = min(MAX_BACKOFF, 2.0 ** max(row.attempts, 0))
             log.warning(
                 "outbox: chat %s, row %s: %s; retry in %s s", row.chat_id, row.id, error, delay
             )
+            self.services.metrics.retried.labels(type(error).__name__).inc()
             retried = await self._retry(row, delay, f"{type(error).__name__}: {error.message}")
             if retried == "retry":
                 await self._sleep(delay)
@@ -234,9 +284,25 @@ class OutboxSender:
             log.error("outbox: Telegram refused row %s for chat %s: %s", row.id, row.chat_id, error)
             refused = f"refused: {error.message}"
             await self._write(lambda s: self._fail(s, [row.id], refused))
+            self.services.metrics.failed.labels("refused").inc()
             return "failed"
         self._mark_sent_soon(row, message.message_id)
         return "sent"
+
+    async def _method(self, row: Queued) -> TelegramMethod[Message]:
+        """The Bot API call of a row; a voice note is made now, from the words it keeps."""
+        if row.method != VOICE:
+            return bot_method(row)
+        settings = self.services.settings
+        ogg = await asyncio.to_thread(
+            synthesize_voice_note,
+            str(row.payload["read"]),
+            str(row.payload.get("language", "fr")),
+            program=settings.speech_program,
+            encoder=settings.voice_encoder,
+        )
+        voice = BufferedInputFile(ogg, filename="fil-rouge.ogg")
+        return SendVoice(chat_id=row.payload["chat_id"], voice=voice)
 
     async def _retry(self, row: Queued, delay: float, error: str) -> str:
         attempts = row.attempts + 1
@@ -249,6 +315,7 @@ class OutboxSender:
                 error,
             )
             await self._write(lambda s: self._fail(s, [row.id], error))
+            self.services.metrics.failed.labels("attempts").inc()
             return "failed"
         await self._write(lambda s: self._later(s, row, delay, error))
         queue = self._queues.get(row.chat_id)
@@ -267,11 +334,31 @@ class OutboxSender:
             self._marking = asyncio.create_task(self._record_marks())
 
     async def _record_marks(self) -> None:
+        failures = 0
         while self._marks:
             await asyncio.sleep(0)  # the sends answered at this moment join the batch
             batch, self._marks = self._marks, []
             try:
                 await self._write(partial(self._sent, batch=batch))
+                failures = 0
+            except StorageError as error:
+                # A busy database: Telegram has these messages; record them as soon as it
+                # answers (their lease is renewed meanwhile), rather than send them again.
+                failures += 1
+                if failures > MARK_ATTEMPTS:
+                    log.error(
+                        "outbox: %s accepted messages not recorded after %s tries; sent again "
+                        "after their lease: %s",
+                        len(batch),
+                        MARK_ATTEMPTS,
+                        error,
+                    )
+                    continue
+                self._marks = batch + self._marks
+                log.warning(
+                    "outbox: %s accepted messages wait to be recorded: %s", len(batch), error
+                )
+                await self._sleep(min(MAX_BACKOFF, 0.5 * 2 ** (failures - 1)))
             except Exception:
                 log.exception(
                     "outbox: %s accepted messages not recorded; sent again after their lease",
@@ -281,6 +368,7 @@ class OutboxSender:
     async def _renew_leases(self) -> None:
         self._leased_at = self._monotonic()
         ids = [row.id for queue in self._queues.values() for row in queue]
+        ids += [row.id for row, _message_id in self._marks]  # accepted, not yet recorded
         if ids:
             until = self.services.clock.now() + LEASE
             await self._write(lambda s: extend_lease(s, ids, until))
@@ -305,7 +393,8 @@ class OutboxSender:
             return work(tx.session)
 
     def _sent(self, session: Session, batch: list[tuple[Queued, int]]) -> None:
-        mark_sent(session, batch, self.services.clock.now())
+        marked = mark_sent(session, batch, self.services.clock.now())
+        self.services.metrics.sent.inc(marked)
 
     def _claim(self, session: Session) -> list[Queued]:
         now = self.services.clock.now()
@@ -320,9 +409,30 @@ class OutboxSender:
         mark_failed(session, ids, error, self.services.clock.now())
 
     def _forbidden(self, session: Session, row: Queued, error: str) -> None:
+        now = self.services.clock.now()
         if row.person_id is not None:
-            mark_unreachable(session, row.person_id, self.services.clock.now())
+            mark_unreachable(session, row.person_id, now)
+            why = {"why": "Telegram refuses to deliver: the person blocked the bot"}
+            flags.raise_in(Tx(session, now), row.person_id, FlagReason.UNREACHABLE, detail=why)
         self._fail(session, [row.id], error)
+
+
+METHODS = ("sendMessage", "sendDocument", VOICE)
+"""The Bot API methods an outbox row may hold."""
+
+
+def bot_method(row: Queued) -> TelegramMethod[Message]:
+    """The Bot API call a row holds: `sendMessage` (its payload is the call's JSON) or
+    `sendDocument` (`document` is `{filename, data}`, the file in base64)."""
+    if row.method == "sendMessage":
+        return SendMessage.model_validate(row.payload)
+    if row.method == "sendDocument":
+        payload = dict(row.payload)
+        document = payload.pop("document")
+        data = base64.b64decode(document["data"], validate=True)
+        upload = BufferedInputFile(data, filename=str(document["filename"]))
+        return SendDocument.model_validate({**payload, "document": upload})
+    raise ValueError(f"the outbox holds no {row.method!r}: one of {', '.join(METHODS)}")
 
 
 def _by_chat(rows: Sequence[Queued]) -> dict[int, list[Queued]]:

@@ -10,26 +10,30 @@ leaves it unclaimed, to be handled again. No aiogram here: the handlers
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot import linking
+from bot import appointments, linking
 from bot.i18n import Translator
+from bot.reminders.cards import person_view, remind_upcoming
 from bot.services import Services
 from bot.telegram import words
-from bot.telegram.delivery import HOLD, outbox_messages
+from bot.telegram.delivery import HOLD, outbox_messages, voice_message
 from bot.telegram.render import parse_callback, plain
 from bot.turn import Inbound, retrying, take_turn
 from bot.tx import Tx
+from dialogs import messages
 from dialogs.answers import fold
+from dialogs.appointments import CALENDAR_CAPTION, CALENDAR_LABEL, calendar_value, read_calendar
 from dialogs.engine import URGENT
 from dialogs.events import Event, Pressed, Said, System
 from storage.enums import Channel, Direction
 from storage.inbox import claim_update
 from storage.outbox import Queued, enqueue
 from storage.persons import get_person, person_of_identity
-from storage.transcript import recent_transcript
+from storage.transcript import Entry, append_transcript, inbound_seen, recent_transcript
 
 RECAP_ENTRIES = 10
 RECAP_CUT = 300
@@ -83,6 +87,8 @@ class Units:
         """Text: a turn of the conversation; for someone not linked, maybe a code."""
         if fold(text) in words.RECAP_WORDS:
             return self.recap(tx, who)
+        if fold(text) in words.LISTEN_WORDS:
+            return self.listen(tx, who)
         person_id = self._person(tx, who)
         if person_id is not None:
             return self._turn(tx, who, person_id, Said(text), f"tg:{update_id}")
@@ -109,6 +115,34 @@ class Units:
             return self._answer(tx, who, words.HOW_TO_LINK)
         return self._notice(tx, person_id, who.chat_id, lambda t: _recap_text(tx, person_id, t))
 
+    def listen(self, tx: Tx, who: From, heard: bool = False) -> list[Queued]:
+        """`/ecouter`: Fil rouge's last message as a voice note (espeak-ng, Ogg Opus), for
+        a person who reads poorly. `heard`: they sent a voice note, which is not
+        understood yet: they are told so, and get the last message to listen to."""
+        person_id = self._person(tx, who)
+        if person_id is None:
+            return self._answer(tx, who, words.VOICE_RECEIVED if heard else words.HOW_TO_LINK)
+        person = get_person(tx.session, person_id)
+        if person is None:
+            return []
+        translator = self.services.catalogs.get(person.language)
+        said = [
+            e
+            for e in recent_transcript(tx.session, person_id, limit=RECAP_ENTRIES * 2)
+            if e.direction == Direction.OUT and e.text.strip()
+        ]
+        queued = []
+        if heard:
+            queued += self._notice(
+                tx, person_id, who.chat_id, lambda t: t.gettext(words.VOICE_RECEIVED)
+            )
+        if not said:
+            return queued + self._notice(
+                tx, person_id, who.chat_id, lambda t: t.gettext(words.NOTHING_TO_READ)
+            )
+        row = voice_message(person_id, who.chat_id, said[-1].text, translator.language)
+        return queued + enqueue(tx.session, [row], now=tx.now, held_until=tx.now + HOLD)
+
     def unsupported(self, tx: Tx, who: From) -> list[Queued]:
         """A sticker, a photo, a voice note...: a short answer."""
         person_id = self._person(tx, who)
@@ -129,7 +163,55 @@ class Units:
         inbound_id = f"tg:press:{who.chat_id}:{message_id}:{data or ''}"
         if len(inbound_id) > _INBOUND_ID_LIMIT:
             inbound_id = "tg:press:" + hashlib.sha256(inbound_id.encode()).hexdigest()
+        calendar = read_calendar(press.value)
+        if calendar is not None:
+            return self._calendar(tx, who, person_id, calendar, inbound_id)
         return self._turn(tx, who, person_id, press, inbound_id)
+
+    def _calendar(
+        self, tx: Tx, who: From, person_id: int, appointment_id: str, inbound_id: str
+    ) -> list[Queued]:
+        """ "Ajouter à mon agenda": the appointment's .ics file, as a document. Not a turn
+        (the conversation does not move), but the press is in the transcript, once."""
+        if inbound_seen(tx.session, person_id, Channel.TELEGRAM, inbound_id):
+            return []
+        person = get_person(tx.session, person_id)
+        if person is None:
+            return []
+        translator = self.services.catalogs.get(person.language)
+        pressed = Entry(
+            person_id=person_id,
+            at=tx.now,
+            channel=Channel.TELEGRAM,
+            direction=Direction.IN,
+            text=translator.gettext(CALENDAR_LABEL),
+            payload={"event": "pressed", "value": calendar_value(appointment_id)},
+            language=translator.language,
+            inbound_id=inbound_id,
+        )
+        append_transcript(tx.session, [pressed])
+        found = appointments.calendar_file(self.services, tx, person_id, appointment_id)
+        if found is None:
+            gone = messages.APPOINTMENT_GONE
+            return self._notice(tx, person_id, who.chat_id, lambda t: t.gettext(gone))
+        filename, data = found
+        caption = translator.gettext(CALENDAR_CAPTION)
+        row = {
+            "person_id": person_id,
+            "chat_id": who.chat_id,
+            "method": "sendDocument",
+            "payload": {
+                "chat_id": who.chat_id,
+                "caption": caption,
+                "document": {"filename": filename, "data": base64.b64encode(data).decode()},
+            },
+            "entry": {
+                "text": caption,
+                "payload": {"document": filename},
+                "language": translator.language,
+            },
+        }
+        return enqueue(tx.session, [row], now=tx.now, held_until=tx.now + HOLD)
 
     # --- the pieces ------------------------------------------------------------------------
 
@@ -140,14 +222,18 @@ class Units:
         return take_turn(self.services, tx, inbound, send_at_once=True).queued
 
     def _redeem(self, tx: Tx, who: From, typed: str, update_id: int) -> list[Queued]:
-        result = linking.redeem_in(tx, self.services.settings, str(who.user_id), typed)
+        result = linking.redeem_in(tx, self.services, str(who.user_id), typed)
         person_id = result.person_id
         if result.outcome is linking.LinkOutcome.LINKED and person_id is not None:
             queued: list[Queued] = []
             old = result.detached_user_id
             if old is not None and old != str(who.user_id) and old.lstrip("-").isdigit():
                 queued += self._notice(tx, person_id, int(old), lambda t: t.gettext(words.DETACHED))
-            return queued + self._turn(tx, who, person_id, System("linked"), f"tg:{update_id}")
+            queued += self._turn(tx, who, person_id, System("linked"), f"tg:{update_id}")
+            person = get_person(tx.session, person_id)
+            if person is not None:  # what is still to come, told again on the phone
+                queued += remind_upcoming(self.services, tx, person_view(person))
+            return queued
         said = words.TOO_MANY if result.outcome is linking.LinkOutcome.TOO_MANY else words.REFUSED
         return self._answer(tx, who, said, language_of=person_id)
 

@@ -38,4 +38,11 @@ URGENT_NUMBERS = N_(
     "Ces appels sont gratuits, jour et nuit."
 )
 """`/urgence` from a phone not linked yet: no conversation, the numbers at once."""
+LISTEN_COMMAND = N_("Écouter le dernier message")
+VOICE_RECEIVED = N_(
+    "Je ne comprends pas encore les messages vocaux. Voici mon dernier message, à écouter. "
+    "Vous pouvez répondre avec les boutons."
+)
+NOTHING_TO_READ = N_("Pas encore de message à écouter.")
+LISTEN_WORDS = {"ecouter", "lire", "listen"}  # compared folded: "Écouter" matches
 RECAP_WORDS = {"recap"}  # compared folded: "Récap", "récap" and "RECAP" all match

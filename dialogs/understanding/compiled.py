@@ -117,6 +117,15 @@ class Understanding:
         """Every kind of ordinary words said, in the order of `smalltalk.yaml`."""
         return list(dict.fromkeys(f.phrase.payload for f in self.smalltalk.find(reading)))
 
+    def questions(self, reading: Reading) -> list[tuple[int, int]]:
+        """Where the text asks what a word means ("c'est quoi", "ما هو", "ce inseamna"):
+        the span of typed words of each such phrase (start, end)."""
+        return [
+            (min(f.positions), max(f.positions) + 1)
+            for f in self.smalltalk.find(reading)
+            if f.phrase.payload == "what_is"
+        ]
+
     def option(self, flow: str, step: str, reading: Reading) -> str | None:
         """The option of a choice that a typed answer means, if only one fits.
 

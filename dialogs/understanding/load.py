@@ -28,7 +28,7 @@ from dialogs.understanding.topics import Topic
 PHRASES_DIR = Path(__file__).parents[1] / "phrases"
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 STEMMERS: dict[str, str] = {"fr": "french", "ar": "arabic", "en": "english", "ro": "romanian"}
-SMALL_TALK = ("confused", "thanks", "greeting", "yes", "no")
+SMALL_TALK = ("confused", "thanks", "greeting", "yes", "no", "what_is")
 """The kinds of ordinary words the engine answers (dialogs.messages.SMALL_TALK)."""
 LONE_FUZZY_FROM = 6
 """A phrase of one word is met one letter apart only if its key is this long."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.authoring.flows_diagram import exits, svg
+from bot.typography import NARROW_NBSP
 from dialogs import loader
 from dialogs.flowset import FlowSet
 from dialogs.schema import Branch, Choose, Do, Flow
@@ -60,7 +61,8 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _text(page: Path) -> str:
-    return html.unescape(page.read_text(encoding="utf-8"))
+    """A page as a person reads it (its narrow no-break spaces, read as spaces)."""
+    return html.unescape(page.read_text(encoding="utf-8")).replace(NARROW_NBSP, " ")
 
 
 def test_a_page_is_written_for_every_shipped_flow(catalogue: Path, shipped: FlowSet) -> None:
@@ -161,3 +163,19 @@ def test_a_missing_flow_file_stops_the_catalogue(tmp_path: Path) -> None:
 
     assert done.returncode == 1
     assert "cannot read the file" in done.stderr
+
+
+def test_steps_are_named_by_their_french_words_and_files_from_the_repository(
+    catalogue: Path,
+) -> None:
+    raw = (catalogue / "css.html").read_text(encoding="utf-8")
+    page = _text(catalogue / "css.html")
+
+    assert "Fichier : <code>dialogs/flows/css.yaml</code>" in page
+    assert str(Path.cwd()) not in page  # no absolute path of a checkout
+    question = "Avez-vous déjà une mutuelle qui marchera après la sortie ?"
+    assert f'<span class="place">2.</span> {question}</h3>' in page
+    assert "identifiant <code>has_cover</code>" in page  # still there, to note it
+    assert f"étape 2 : « {question} »" in page
+    assert "sortie ?" not in raw  # the "?" is kept with its word on screen
+    assert '<link rel="icon"' in raw

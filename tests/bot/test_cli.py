@@ -14,7 +14,7 @@ from bot.app import compose
 from bot.linking import LinkOutcome, redeem
 from storage.database import make_engine, read_session
 from storage.models import ChannelIdentity, Person
-from tests.services import make_settings
+from tests.services import TEST_KEY, make_settings
 
 BROKEN_FLOW = """\
 id: broken
@@ -30,7 +30,12 @@ steps:
 
 
 def filrouge(*args: str, database: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "FILROUGE_ARGON2_TIME_COST": "1", "FILROUGE_ARGON2_MEMORY_KIB": "64"}
+    env = {
+        **os.environ,
+        "FILROUGE_ARGON2_TIME_COST": "1",
+        "FILROUGE_ARGON2_MEMORY_KIB": "64",
+        "FILROUGE_SECRET_KEY": TEST_KEY,
+    }
     if database is not None:
         env["FILROUGE_DATABASE_URL"] = f"sqlite:///{database}"
     return subprocess.run(
@@ -79,9 +84,16 @@ def test_flows_check_refuses_a_missing_file(tmp_path: Path) -> None:
     assert "no such file" in done.stderr
 
 
+def facility(database: Path, code: str = "demo") -> None:
+    """A migrated database with one facility (persons are added to a known facility)."""
+    assert filrouge("db", "upgrade", database=database).returncode == 0
+    done = filrouge("facility", "add", code, "--name", "InSERRE démo", database=database)
+    assert done.returncode == 0, done.stderr
+
+
 def test_db_upgrade_then_person_add_creates_a_person_who_can_log_in(tmp_path: Path) -> None:
     database = tmp_path / "facility.db"
-    assert filrouge("db", "upgrade", database=database).returncode == 0
+    facility(database)
 
     done = filrouge(
         "person", "add", "--first-name", "Prénom", "--last-name", "Nom", "--code", "ab3k7q",
@@ -103,7 +115,7 @@ def test_db_upgrade_then_person_add_creates_a_person_who_can_log_in(tmp_path: Pa
 
 def test_person_add_refuses_a_code_already_used(tmp_path: Path) -> None:
     database = tmp_path / "facility.db"
-    filrouge("db", "upgrade", database=database)
+    facility(database)
     args = ("person", "add", "--first-name", "A", "--last-name", "B", "--code", "SAME22")
     filrouge(*args, database=database)
 
@@ -115,7 +127,7 @@ def test_person_add_refuses_a_code_already_used(tmp_path: Path) -> None:
 
 def test_person_add_refuses_a_pin_that_is_not_digits(tmp_path: Path) -> None:
     database = tmp_path / "facility.db"
-    filrouge("db", "upgrade", database=database)
+    facility(database)
 
     done = filrouge(
         "person", "add", "--first-name", "A", "--last-name", "B", "--pin", "12ab", database=database
@@ -126,7 +138,7 @@ def test_person_add_refuses_a_pin_that_is_not_digits(tmp_path: Path) -> None:
 
 
 def person_with_code(database: Path, code: str = "AB3K7Q") -> None:
-    assert filrouge("db", "upgrade", database=database).returncode == 0
+    facility(database)
     done = filrouge(
         "person", "add", "--first-name", "Démo", "--last-name", "Exemple", "--code", code,
         "--pin", "4821", database=database,
@@ -220,7 +232,7 @@ def test_flows_check_names_a_text_without_translation_unless_drafting(tmp_path: 
 
 def test_the_release_sheet_is_in_the_persons_language(tmp_path: Path) -> None:
     database = tmp_path / "facility.db"
-    assert filrouge("db", "upgrade", database=database).returncode == 0
+    facility(database)
     added = filrouge(
         "person", "add", "--first-name", "Démo", "--last-name", "Exemple", "--code", "AR2345",
         "--pin", "4821", "--language", "ar", database=database,
@@ -233,3 +245,7 @@ def test_the_release_sheet_is_in_the_persons_language(tmp_path: Path) -> None:
     sheet = (tmp_path / "release-sheet-AR2345.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl">' in sheet
     assert "Installez Telegram." not in sheet  # translated, not French
+    # Read left to right inside the Arabic sentence: "/start", never "start/".
+    assert 'أو أرسل <bdi dir="ltr">/start</bdi> ثم الرمز' in sheet
+    assert '<p class="code" dir="ltr"><bdi>' in sheet
+    assert "<bdi>Démo Exemple</bdi>" in sheet

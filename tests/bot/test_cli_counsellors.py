@@ -13,14 +13,14 @@ from bot.app import compose, create_app
 from storage.database import make_engine, read_session, write_transaction
 from storage.models import Person
 from storage.persons import get_person_by_code
-from tests.bot.test_cli import filrouge
+from tests.bot.test_cli import facility, filrouge
 from tests.console.desk import Desk
 from tests.services import make_settings
 
 
 def database_with_a_person(tmp_path: Path) -> Path:
     database = tmp_path / "facility.db"
-    assert filrouge("db", "upgrade", database=database).returncode == 0
+    facility(database)
     added = filrouge(
         "person", "add", "--first-name", "Démo", "--last-name", "Cli", "--code", "AB3K7Q",
         database=database,

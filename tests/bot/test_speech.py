@@ -29,7 +29,7 @@ SENTENCES = {
 def duration(wav: bytes) -> float:
     """Seconds of sound, from the WAV header (so the header must be right)."""
     with wave.open(io.BytesIO(wav)) as sound:
-        return sound.getnframes() / sound.getframerate()
+        return float(sound.getnframes()) / float(sound.getframerate())
 
 
 def test_every_language_of_the_kiosk_has_a_voice() -> None:

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, event
 from sqlmodel import select
 
+import dialogs.engine as engine_module
+from bot.app import create_app
 from bot.services import Services
 from bot.turn import Inbound, TurnResult, run_turn
 from dialogs.events import Pressed, Said, System
 from storage.conversation import load_state
 from storage.database import read_session
 from storage.enums import Channel, Direction
-from storage.models import AuditEvent, TranscriptEntry
-from storage.persons import find_identity
-from storage.transcript import recent_transcript
+from storage.models import AuditEvent
+from storage.persons import attach_identity, find_identity
+from storage.transcript import StoredEntry, recent_transcript
+from tests.conftest import ServicesFactory
+from tests.kiosk.visitor import Kiosk
 from tests.services import demo_services
 
 
@@ -39,7 +46,7 @@ def turn(services: Services, event: Any, inbound_id: str | None = None) -> TurnR
     return run_turn(services, Inbound(person_id(services), Channel.KIOSK, event, inbound_id))
 
 
-def transcript(services: Services) -> list[TranscriptEntry]:
+def transcript(services: Services) -> list[StoredEntry]:
     with read_session(services.engine) as session:
         return recent_transcript(session, person_id(services), limit=1000)
 
@@ -122,7 +129,7 @@ def test_twenty_simultaneous_posts_give_one_consistent_transcript(services: Serv
     inbound = [e for e in entries if e.direction == Direction.IN]
     assert len(inbound) == 20
     # Each inbound is followed by its own answers, before the next inbound: no interleaving.
-    groups: list[list[TranscriptEntry]] = []
+    groups: list[list[StoredEntry]] = []
     for entry in entries:
         if entry.direction == Direction.IN:
             groups.append([])
@@ -159,3 +166,73 @@ def test_two_processes_serialise_turns_of_one_person(db_url: str) -> None:
     second.close()
     assert final.misses == 10
     assert final.seq == start.state.seq
+
+
+class Counted:
+    """Write transactions begun on an engine, and runs of the engine's `step`."""
+
+    def __init__(self, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.writes = 0
+        self.steps = 0
+        original = engine_module.step
+
+        def counted_step(*args: Any, **kwargs: Any) -> Any:
+            self.steps += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(engine_module, "step", counted_step)
+        event.listen(services.engine, "begin", self._begun)
+        self._engine = services.engine
+
+    def _begun(self, connection: Connection) -> None:
+        if connection.dialect.name != "sqlite":
+            self.writes += 1  # PostgreSQL: counted by the test on SQLite
+        elif connection.get_execution_options().get("filrouge_sqlite_begin") == "IMMEDIATE":
+            self.writes += 1
+
+    def reset(self) -> None:
+        self.writes = self.steps = 0
+
+    def close(self) -> None:
+        event.remove(self._engine, "begin", self._begun)
+
+
+def test_a_tap_at_the_kiosk_is_one_write_transaction_and_one_engine_run(
+    make_services: ServicesFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = make_services()  # SQLite, as the kiosk's HTTP specifications
+    counted = Counted(services, monkeypatch)
+    with TestClient(create_app(services=services), base_url="http://kiosk.test") as client:
+        kiosk = Kiosk(client)
+        kiosk.login()
+        page = kiosk.chat()
+        counted.reset()
+        kiosk.press("sante", page)
+        assert (counted.writes, counted.steps) == (1, 1)
+        counted.reset()
+        kiosk.chat()  # the page after the turn: read, nothing written, no engine run
+        assert (counted.writes, counted.steps) == (0, 0)
+        counted.reset()
+        kiosk.say("bof")
+        assert (counted.writes, counted.steps) == (1, 1)
+    counted.close()
+
+
+def test_a_telegram_update_is_one_unit_of_work_with_one_engine_run(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.telegram.units import From, Units
+
+    units = Units(services)
+    with services.write() as tx:
+        attach_identity(tx.session, person_id(services), Channel.TELEGRAM, "5001")
+    who = From(5001, 5001, "fr")
+    counted = Counted(services, monkeypatch)
+    queued = units.run(1, functools.partial(units.said, who=who, text="menu", update_id=1))
+    assert (counted.writes, counted.steps) == (1, 1)
+    assert queued, "the answer is queued, to be sent after the commit"
+    counted.reset()
+    replayed = units.run(1, functools.partial(units.said, who=who, text="menu", update_id=1))
+    assert replayed == []
+    assert (counted.writes, counted.steps) == (1, 0)  # the claim refused it: no engine run
+    counted.close()

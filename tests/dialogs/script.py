@@ -15,6 +15,9 @@ What the person does (`>`):
     `[Label]`            presses the button of that French label on the open question
                          (`[Menu]` and `[Aide urgente]` are on every screen)
     `[Label] (ancien)`   presses that button on an older question, already closed
+    `[Label] (rendez-vous KIND[, STATUS])`  presses that button on the card of an
+                         appointment of that kind ("J'y serai", "Je n'y étais pas"...),
+                         planned unless STATUS says otherwise (`cancelled`, `confirmed`...)
     anything else        typed text
 
 What Fil rouge says (`<`), one line each:
@@ -23,9 +26,12 @@ What Fil rouge says (`<`), one line each:
     `☐ Item` / `☑ Item`, `[C'est fait]` the items of a checklist (after its `? ...` line)
     `(conseiller prévenu : flow/step)`  a counsellor is told (hand-off)
     `Mon plan`, `- Santé : ☐ Item`      the plan, one line per domain
+    `(rendez-vous noté : KIND, YYYY-MM-DD HH:MM)`  an appointment the person gave, stored
+    `(réponse au rendez-vous : ANSWER[, WHY][, « SAID »])`  an answer to a card, recorded
 
 Header lines before the first turn: `# title` (the first comment), `profile:
-key=value, key=value`, `today: YYYY-MM-DD`. Other `#` lines are comments.
+key=value, key=value`, `today: YYYY-MM-DD`, `now: HH:MM` (Paris, 09:00 by default:
+what typed dates are read from). Other `#` lines are comments.
 """
 
 from __future__ import annotations
@@ -33,17 +39,30 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import get_args
+from zoneinfo import ZoneInfo
 
 from pydantic import PrivateAttr
 
 from dialogs import engine, messages
+from dialogs.appointments import ANSWERS, answer_value
 from dialogs.directory_loader import load_directory
-from dialogs.events import Context, Event, Pressed, Said, System, SystemName
+from dialogs.events import (
+    AppointmentFacts,
+    AppointmentStatus,
+    Context,
+    Event,
+    Pressed,
+    Said,
+    System,
+    SystemName,
+)
 from dialogs.flowset import FlowSet
 from dialogs.outputs import (
+    AppointmentAnswer,
+    AppointmentNoted,
     Button,
     Checklist,
     Choices,
@@ -65,12 +84,19 @@ DEMO_DIRECTORY = load_directory(Path(__file__).parents[2] / "data" / "services" 
 """The sample services of the demo facility: what `do: show_service` shows in scripts."""
 
 DEFAULT_TODAY = date(2026, 5, 4)
+DEFAULT_NOW = time(9)
+PARIS = ZoneInfo("Europe/Paris")
+CARD_ID = "1"
+"""The appointment whose card a script presses (`(rendez-vous KIND)`)."""
 SYSTEM_EVENTS: tuple[SystemName, ...] = get_args(SystemName)
 OLD = "(ancien)"
 MENU_BUTTON = Button("menu", Message(messages.MENU_BUTTON))
 URGENT_BUTTON = Button("urgent", Message(messages.URGENT_BUTTON))
 """The buttons every channel shows beside the conversation."""
 _BUTTON = re.compile(r"^\[(?P<label>[^\]]+)\](?:\s+(?P<old>\(ancien\)))?$")
+_CARD = re.compile(
+    r"^\[(?P<label>[^\]]+)\]\s+\(rendez-vous (?P<kind>[a-z_]+)(?:, (?P<status>[a-z_]+))?\)$"
+)
 
 
 class ScriptError(Exception):
@@ -93,6 +119,7 @@ class Script:
     profile: dict[str, str]
     today: date
     turns: tuple[Turn, ...]
+    now: time = DEFAULT_NOW
 
 
 @dataclass(frozen=True)
@@ -131,7 +158,7 @@ class Run:
 
 def read(path: Path) -> Script:
     """Parse one script file; raises ScriptError with the line of a malformed one."""
-    title, profile, today = "", {}, DEFAULT_TODAY
+    title, profile, today, now = "", {}, DEFAULT_TODAY, DEFAULT_NOW
     turns: list[Turn] = []
     person: tuple[int, str] | None = None
     expected: list[tuple[int, str]] = []
@@ -151,6 +178,11 @@ def read(path: Path) -> Script:
             expected.append((number, line[1:].strip()))
         elif person is None and line.startswith("profile:"):
             profile = _profile(path, number, line.removeprefix("profile:"))
+        elif person is None and line.startswith("now:"):
+            try:
+                now = time.fromisoformat(line.removeprefix("now:").strip())
+            except ValueError as error:
+                raise ScriptError(f"{path.name}:{number}: now: {error}") from None
         elif person is None and line.startswith("today:"):
             try:
                 today = date.fromisoformat(line.removeprefix("today:").strip())
@@ -160,7 +192,7 @@ def read(path: Path) -> Script:
             raise ScriptError(f"{path.name}:{number}: a line starts with `>`, `<` or `#`")
     if person is not None:
         turns.append(Turn(person[0], person[1], tuple(expected)))
-    return Script(path, title, profile, today, tuple(turns))
+    return Script(path, title, profile, today, tuple(turns), now)
 
 
 def _profile(path: Path, number: int, text: str) -> dict[str, str]:
@@ -178,11 +210,18 @@ def run(script: Script, flows: FlowSet) -> Run:
     result = Run()
     traced = traced_flows(flows, result.visited)
     state = State(profile=dict(script.profile))
-    context = Context(today=script.today, directory=DEMO_DIRECTORY)
+    now = datetime.combine(script.today, script.now, tzinfo=PARIS)
+    context = Context(today=script.today, directory=DEMO_DIRECTORY, now=now)
     shown: list[Prompt] = []
     for turn in script.turns:
-        event = _event(script, turn, traced, state, shown)
-        state, outputs = engine.step(traced, state, event, context)
+        event, facts = _card(script, turn, now) or (
+            _event(script, turn, traced, state, shown),
+            None,
+        )
+        turn_context = Context(
+            today=script.today, directory=DEMO_DIRECTORY, now=now, appointment=facts
+        )
+        state, outputs = engine.step(traced, state, event, turn_context if facts else context)
         shown.extend(o for o in outputs if isinstance(o, Choices | Question | Checklist))
         actual = tuple(line for output in outputs for line in render(output))
         expected = tuple(text for _, text in turn.expected)
@@ -190,6 +229,24 @@ def run(script: Script, flows: FlowSet) -> Run:
             result.mismatch = Mismatch(script.path, turn, expected, actual)
             break
     return result
+
+
+def _card(script: Script, turn: Turn, now: datetime) -> tuple[Event, AppointmentFacts] | None:
+    """A press on an appointment's card, and what the bot knows of that appointment."""
+    found = _CARD.match(turn.person)
+    if found is None:
+        return None
+    answer = next((a for a, label in ANSWERS.items() if label == found.group("label")), None)
+    if answer is None:
+        raise ScriptError(f"{script.path.name}:{turn.line}: a card has no [{found.group('label')}]")
+    status = found.group("status") or "planned"
+    statuses: tuple[AppointmentStatus, ...] = get_args(AppointmentStatus)
+    checked = next((s for s in statuses if s == status), None)
+    if checked is None:
+        raise ScriptError(f"{script.path.name}:{turn.line}: no status {status!r}")
+    start = now.astimezone(UTC)  # the card's time: the engine does not read it
+    facts = AppointmentFacts(CARD_ID, found.group("kind"), checked, start)
+    return Pressed(seq=0, value=answer_value(CARD_ID, answer)), facts
 
 
 def _event(script: Script, turn: Turn, flows: FlowSet, state: State, shown: list[Prompt]) -> Event:
@@ -253,6 +310,13 @@ def render(output: Output) -> Iterator[str]:
         yield f"== {text_of(output.title)} : {output.name}"
         for label, value in output.lines:
             yield f"- {text_of(label)} : {value}"
+    elif isinstance(output, AppointmentNoted):
+        local = output.start.astimezone(PARIS).strftime("%Y-%m-%d %H:%M")
+        yield f"(rendez-vous noté : {output.what}, {local})"
+    elif isinstance(output, AppointmentAnswer):
+        said = f", « {output.said} »" if output.said else ""
+        why = f", {output.why}" if output.why else ""
+        yield f"(réponse au rendez-vous : {output.answer}{why}{said})"
 
 
 class _TracedFlow(Flow):
@@ -275,4 +339,4 @@ def traced_flows(flows: FlowSet, visited: set[tuple[str, str]]) -> FlowSet:
         copy = _TracedFlow.model_construct(_fields_set=flow.model_fields_set, **fields)
         copy._visited = visited
         copies[flow_id] = copy
-    return FlowSet(copies, flows.understanding)
+    return FlowSet(copies, flows.understanding, flows.glossary)

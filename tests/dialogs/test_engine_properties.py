@@ -7,7 +7,7 @@ state must be one the engine can carry on from, and be stored as JSON.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import get_args
 
 from hypothesis import event as tally
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dialogs.engine import current_prompt, step
-from dialogs.events import Context, Event, Pressed, Said, System, SystemName
+from dialogs.events import AppointmentFacts, Context, Event, Pressed, Said, System, SystemName
 from dialogs.flowset import FlowSet
 from dialogs.loader import load
 from dialogs.outputs import Checklist, Output, Question
@@ -23,7 +23,11 @@ from dialogs.schema import WAITING_KINDS
 from dialogs.state import State
 
 FLOWS, LOAD_ERRORS = load()
-TODAY = Context(today=date(2026, 5, 4))
+# A card of appointment 1 may be answered (its flow opens); appointment 2 is not theirs.
+TODAY = Context(
+    today=date(2026, 5, 4),
+    appointment=AppointmentFacts("1", "spip", "planned", datetime(2026, 5, 7, 12, 30, tzinfo=UTC)),
+)
 START = State(profile={"first_name": "Démo"})
 
 WORDS = ["menu", "aide", "oui", "non", "Oui", "ok", "fini", "1", "2", "3", "9", "0"]
@@ -54,6 +58,7 @@ FITTING = {
     "number": "3",
     "phone": "06 12 34 56 78",
     "text": "Chez ma sœur",
+    "moment": "demain 14h",
 }
 
 
@@ -71,7 +76,7 @@ def event_for(draw: st.DrawFn, state: State) -> Event:
         return Said(draw(texts))
     if kind == "system":
         return System(draw(systems))
-    others = ["menu", "help", "done", "tick:x", "yes", "no", "garbage"]
+    others = ["menu", "help", "done", "tick:x", "yes", "no", "garbage", "appt:1:no", "appt:2:went"]
     value = draw(st.sampled_from([*on_screen, *others]))
     return Pressed(draw(st.integers(min_value=state.seq - 2, max_value=state.seq + 1)), value)
 

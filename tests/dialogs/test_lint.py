@@ -60,7 +60,8 @@ def test_an_unknown_action_lists_the_known_ones_and_a_missing_argument_is_named(
     assert lint("actions.yaml") == [
         (
             10,
-            "unknown action 'send_sms' (known actions: ask_counsellor, go_home, mark_done, show_cv, show_plan, show_service)",
+            "unknown action 'send_sms' (known actions: answer_appointment, ask_counsellor, go_home, mark_done, "
+            "note_appointment, show_cv, show_plan, show_service)",
         ),
         (13, "the action 'mark_done' needs the argument 'item'"),
     ]

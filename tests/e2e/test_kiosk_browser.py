@@ -67,10 +67,10 @@ async def _answer_inside_guide(page: Page, services: Services) -> None:
     """One answer on the guide's straight path: « non » to yes/no questions
     (no cover yet, no counsellor), the option that goes on, every paper ticked."""
     values = await page.eval_on_selector_all(
-        ".prompt button[data-value]", "bs => bs.map(b => b.dataset.value)"
+        ".dock .buttons button[data-value]", "bs => bs.map(b => b.dataset.value)"
     )
     unticked = await page.eval_on_selector_all(
-        '.prompt button.tick[aria-pressed="false"]', "bs => bs.map(b => b.dataset.value)"
+        '.dock button.tick[aria-pressed="false"]', "bs => bs.map(b => b.dataset.value)"
     )
     if unticked:
         await _press(page, unticked[0])
@@ -103,7 +103,7 @@ async def test_person_walks_the_health_guide_to_its_end_and_sees_it_in_the_plan(
     await page.goto(f"{base}/kiosk")
     await page.screenshot(path=str(results_dir / "kiosk-login.png"), full_page=True)
     await _log_in(page, base)
-    assert page.url.endswith("/kiosk/chat#last")
+    assert page.url.endswith("/kiosk/chat")
     assert "Bonjour Démo" in await page.content()
 
     entered = False
@@ -111,7 +111,7 @@ async def test_person_walks_the_health_guide_to_its_end_and_sees_it_in_the_plan(
         flow_id, step_id = _where(services)
         if flow_id == TARGET:
             entered = True
-            if await page.locator(".prompt button.tick").count():
+            if await page.locator(".dock button.tick").count():
                 await page.screenshot(path=str(results_dir / "kiosk-checklist.png"), full_page=True)
             await _answer_inside_guide(page, services)
         elif entered:
@@ -129,9 +129,15 @@ async def test_person_walks_the_health_guide_to_its_end_and_sees_it_in_the_plan(
     await _press(page, "plan")
     await page.screenshot(path=str(results_dir / "kiosk-chat.png"), full_page=True)
     title = next(i.title for i in services.flows.plan_items() if i.item == TARGET)
-    last_bubbles = await page.locator(".bubble.theirs p").all_inner_texts()
-    plan = next(text for text in reversed(last_bubbles) if "Mon plan" in text)
-    assert f"✓ {title}" in plan
+    plan = page.locator(".bubble.theirs .plan").last
+    done = await plan.locator("li.done").all_inner_texts()
+    todo = await plan.locator("li.todo").all_inner_texts()
+    # Read as a screen reader reads it: the mark is a picture, "Fait :" is said.
+    assert f"✓ Fait : {title}" in [" ".join(item.split()) for item in done]
+    assert f"À faire : {title}" not in [" ".join(item.split()) for item in todo]
+    assert await plan.locator(".plan-domain").all_inner_texts() == [
+        "Santé", "Logement", "Papiers", "Emploi", "Justice"
+    ]  # fmt: skip
 
 
 async def test_five_wrong_pins_show_what_to_do(
@@ -142,7 +148,7 @@ async def test_five_wrong_pins_show_what_to_do(
     for _ in range(5):
         await _log_in(page, base, pin="0000")
     message = await page.locator("#locked").inner_text()
-    assert message == "Trop d'essais. Réessayez dans 15 minutes ou demandez à un surveillant."
+    assert message == "Trop d'essais. Réessayez dans 1 minute ou demandez à un surveillant."
     await _log_in(page, base, pin="1234")
     assert "/kiosk/login" in page.url
     assert await page.locator("#locked").count() == 1
@@ -156,7 +162,7 @@ async def test_silent_kiosk_logs_out_by_itself(
     page = await browser.new_page()
     await _log_in(page, base)
     assert "/kiosk/chat" in page.url
-    await page.wait_for_url(f"{base}/kiosk?idle=1", timeout=15_000)
+    await page.wait_for_url(f"{base}/kiosk?idle=1&in=fr", timeout=15_000)
     assert "Vous avez été déconnecté" in await page.content()
     assert "Bonjour Démo" not in await page.content()
 
@@ -229,14 +235,14 @@ async def test_typing_keeps_the_session_and_silence_still_ends_it(
     for letter in "Je cherche un logement":
         await page.keyboard.type(letter)
         await page.wait_for_timeout(360)
-    assert page.url.endswith("/kiosk/chat#last")
+    assert page.url.endswith("/kiosk/chat")
     assert alive
     assert set(alive) == {204}
     async with page.expect_navigation():
         await page.click("form.say button[type=submit]")
     assert "/kiosk/chat" in page.url
     assert "Je cherche un logement" in await page.locator(".bubble.mine").last.inner_text()
-    await page.wait_for_url(f"{base}/kiosk?idle=1", timeout=15_000)
+    await page.wait_for_url(f"{base}/kiosk?idle=1&in=fr", timeout=15_000)
 
 
 async def test_without_javascript_the_page_still_logs_out_when_silent(
@@ -248,7 +254,7 @@ async def test_without_javascript_the_page_still_logs_out_when_silent(
     page = await context.new_page()
     await _log_in(page, base)
     assert "/kiosk/chat" in page.url
-    await page.wait_for_url(f"{base}/kiosk?idle=1", timeout=15_000)  # the refresh, at 7 s
+    await page.wait_for_url(f"{base}/kiosk?idle=1&in=fr", timeout=15_000)  # the refresh, at 7 s
     assert "Bonjour Démo" not in await page.content()
     await context.close()
 
@@ -265,7 +271,7 @@ async def test_every_message_of_fil_rouge_can_be_listened_to(
         await theirs.count()
     )
     assert await page.locator(".bubble.mine .speak").count() == 0
-    assert await page.locator(".prompt .speak button.speak-button").count() == 1
+    assert await page.locator(".dock .speak button.speak-button").count() == 1
     assert await page.locator("audio[controls]").count() == 0  # the script's buttons instead
     await page.screenshot(path=str(results_dir / "kiosk-read-aloud.png"), full_page=True)
     first = page.locator(".bubble.theirs .speak").first

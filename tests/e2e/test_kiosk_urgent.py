@@ -33,7 +33,7 @@ async def _press(page: Page, value: str) -> None:
 
 
 async def _prompt(page: Page) -> list[str]:
-    return await page.locator(".prompt button").all_inner_texts()
+    return await page.locator(".dock .buttons button").all_inner_texts()
 
 
 async def test_aide_urgente_is_beside_j_ai_fini_and_opens_the_net_from_a_guide(

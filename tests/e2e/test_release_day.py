@@ -42,7 +42,7 @@ def prepare_at_the_kiosk(base_url: str) -> str:
         for item in ("tick:spip", "tick:france_travail", "done"):
             kiosk.press(item)
         kiosk.press("no")  # no counsellor needed
-        return html.unescape(kiosk.chat().text)
+        return html.unescape(kiosk.chat().text).replace("\u202f", " ")  # as read
 
 
 def tick_done(services: Services) -> bool:

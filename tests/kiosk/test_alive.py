@@ -48,7 +48,7 @@ def test_alive_without_the_page_token_is_refused_and_does_not_count(
     assert _alive(logged_in, csrf[:-1] + "é").status_code == 403
     clock.advance(almost)
     response = logged_in.client.get("/kiosk/chat", follow_redirects=False)
-    assert response.headers["location"] == "/kiosk?idle=1"
+    assert response.headers["location"] == "/kiosk?idle=1&in=fr"
 
 
 def test_alive_after_the_idle_delay_says_the_session_is_over(
@@ -59,7 +59,7 @@ def test_alive_after_the_idle_delay_says_the_session_is_over(
     assert _alive(logged_in, csrf).status_code == 401
     # The script then reloads the chat, which ends the session and says why.
     response = logged_in.client.get("/kiosk/chat", follow_redirects=False)
-    assert response.headers["location"] == "/kiosk?idle=1"
+    assert response.headers["location"] == "/kiosk?idle=1&in=fr"
 
 
 def test_alive_without_a_session_is_refused(kiosk: Kiosk) -> None:

@@ -15,7 +15,8 @@ from storage.enums import Direction
 from tests.conftest import ServicesFactory
 from tests.kiosk.visitor import Kiosk, read_page, transcript
 
-BUSY = "Le service est occupé. Votre message n'est pas perdu : appuyez à nouveau sur Envoyer."
+# As shown: the colon kept with its word by a narrow no-break space (bot/typography.py).
+BUSY = "Le service est occupé. Votre message n'est pas perdu\u202f: appuyez à nouveau sur Envoyer."
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ def test_chat_page_shows_the_open_prompt_as_buttons(logged_in: Kiosk) -> None:
     assert len(page.buttons()) >= 2
     assert "menu" in page.buttons()
     assert "J'ai fini" in html.unescape(page.text)
-    assert 'maxlength="2000"' in page.text
+    assert "maxlength" not in page.text  # a long text is never cut silently: it is refused
+    assert 'data-max="2000"' in page.text  # the page counts the characters as they are typed
 
 
 def test_pressing_a_button_answers_and_redirects_back_to_the_chat(
@@ -26,10 +27,13 @@ def test_pressing_a_button_answers_and_redirects_back_to_the_chat(
     )
     response = logged_in.press(choice, page)
     assert response.status_code == 303
-    assert response.headers["location"] == "/kiosk/chat#last"
+    assert response.headers["location"] == "/kiosk/chat"
     said = [e for e in transcript(services) if e.direction == Direction.IN]
     assert said[-1].text == label  # the transcript shows what the person saw on the button
-    assert '<li class="bubble mine" id="last">' in logged_in.chat().text
+    assert (
+        f'<li class="bubble mine">\n<div class="bubble-head"><span class="who">Vous</span>\n</div>\n<p>{html.escape(label)}</p>'
+        in logged_in.chat().text
+    )
 
 
 def test_text_is_escaped_everywhere(logged_in: Kiosk) -> None:
@@ -48,7 +52,7 @@ def test_oversize_text_is_refused_and_kept_in_the_field(
     response = logged_in.say(long_text)
     assert response.status_code == 422
     shown = html.unescape(response.text)
-    assert "Votre message est trop long : 2\u202f000 caractères au plus." in shown
+    assert "Votre message est trop long\u202f: 2\u202f000 caractères au plus." in shown
     assert f">{long_text}</textarea>" in shown
     assert len(transcript(services)) == before  # no turn
 
@@ -62,7 +66,7 @@ def test_empty_text_is_ignored_with_a_gentle_word(logged_in: Kiosk, services: Se
     before = len(transcript(services))
     response = logged_in.say("   \n ")
     assert response.status_code == 303
-    assert response.headers["location"] == "/kiosk/chat?notice=empty#last"
+    assert response.headers["location"] == "/kiosk/chat?notice=empty"
     page = logged_in.client.get(response.headers["location"])
     assert "Votre message est vide." in page.text
     assert len(transcript(services)) == before
@@ -156,3 +160,36 @@ def test_aide_urgente_is_on_every_chat_page_and_opens_the_net(
     assert "Aide urgente" in shown  # what the person pressed, in the transcript
     assert any("Que se passe-t-il ?" in text for text in shown)
     assert "urgent" in logged_in.chat().buttons()  # still there inside the net
+
+
+def test_a_word_of_the_glossary_is_a_button_that_explains_it_and_keeps_the_question(
+    logged_in: Kiosk, services: Services
+) -> None:
+    logged_in.press("logement")
+    logged_in.press("siao")  # « Avez-vous déjà fait une demande au SIAO ? »
+    page = logged_in.chat()
+    question = page.buttons()
+    assert set(page.terms) == {"word:siao"}  # in the message before, and in the question
+
+    assert logged_in.press("word:siao", page).status_code == 303
+
+    after = logged_in.chat()
+    said = [e.text for e in transcript(services)][-3:]
+    assert said[0] == "SIAO ?"  # what the person asked, as the counsellor reads it
+    assert said[1].startswith("SIAO : service intégré d'accueil et d'orientation.")
+    assert after.buttons() == question  # the same question, still open
+    assert ">SIAO</button>\u202f: service intégré" in html.unescape(after.text)
+
+
+def test_an_empty_message_is_said_beside_the_field_not_on_an_error_page(logged_in: Kiosk) -> None:
+    form = logged_in.chat().text_form()
+    data = {k: v for k, v in form.fields.items() if k != "text"}  # the field sent empty
+    response = logged_in.client.post(form.action, data={**data, "text": ""}, follow_redirects=False)
+
+    assert response.status_code == 303
+    page = logged_in.client.get(response.headers["location"])
+    assert page.status_code == 200
+    assert '<p class="error" role="alert" id="error">Votre message est vide.' in page.text
+    assert page.text.index('id="error"') > page.text.index(
+        '<form method="post" action="/kiosk/say" class="say"'
+    )

@@ -7,17 +7,19 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from bot.app import create_app
 from bot.clock import MovableClock
+from bot.kiosk.login import code_waits_until, unlock
 from bot.services import Services
 from storage.database import read_session
 from storage.models import AuditEvent
 from tests.kiosk.visitor import Kiosk
 
-LOCKED = "Trop d'essais. Réessayez dans 15 minutes ou demandez à un surveillant."
+WAIT_ONE_MINUTE = "Trop d'essais. Réessayez dans 1 minute ou demandez à un surveillant."
 REFUSED = "Code ou code PIN incorrect. Vérifiez et réessayez."
 
 
@@ -56,7 +58,7 @@ def test_arabic_login_page_reads_right_to_left(kiosk: Kiosk) -> None:
 def test_correct_pin_opens_a_session_and_the_conversation(kiosk: Kiosk) -> None:
     response = kiosk.login(code=" demo01 ", pin="1234")
     assert response.status_code == 303
-    assert response.headers["location"] == "/kiosk/chat#last"
+    assert response.headers["location"] == "/kiosk/chat"
     cookie = _cookie(response, "filrouge_kiosk")
     assert cookie is not None
     assert "HttpOnly" in cookie
@@ -85,22 +87,56 @@ def test_wrong_pin_and_unknown_code_get_the_same_answer(kiosk: Kiosk) -> None:
     assert _cookie(unknown, "filrouge_kiosk") is None
 
 
-def test_five_wrong_pins_lock_the_code_for_fifteen_minutes(
+def test_five_wrong_pins_make_the_next_try_wait_and_the_wait_grows(
     kiosk: Kiosk, clock: MovableClock
 ) -> None:
     for _ in range(4):
         assert REFUSED in kiosk.login(pin="9999").text
     fifth = kiosk.login(pin="9999")
-    assert LOCKED in fifth.text
-    # The right PIN during the lock is refused too, with the same explanation.
+    assert WAIT_ONE_MINUTE in fifth.text  # 30 seconds, said in whole minutes
+    # The right PIN during the wait is refused too, with the same explanation.
     during = kiosk.login(pin="1234")
     assert during.status_code == 200
-    assert LOCKED in during.text
+    assert WAIT_ONE_MINUTE in during.text
     assert _cookie(during, "filrouge_kiosk") is None
-    clock.advance(timedelta(minutes=10))
-    assert "Réessayez dans 5 minutes" in kiosk.login(pin="1234").text
-    clock.advance(timedelta(minutes=5, seconds=1))
+    clock.advance(timedelta(seconds=31))
+    assert "Réessayez dans 1 minute" in kiosk.login(pin="9999").text  # now 60 s
+    clock.advance(timedelta(seconds=61))
+    assert "Réessayez dans 2 minutes" in kiosk.login(pin="9999").text  # doubling
+    for _ in range(6):  # however many: at most the longest wait
+        clock.advance(timedelta(minutes=16))
+        waited = kiosk.login(pin="9999").text
+    assert "Réessayez dans 15 minutes" in waited
+    clock.advance(timedelta(minutes=15, seconds=1))
     assert kiosk.login(pin="1234").status_code == 303
+
+
+def test_a_code_that_does_not_exist_is_slowed_exactly_the_same(kiosk: Kiosk) -> None:
+    real = [_without_token(kiosk.login(code="DEMO01", pin="0000").text) for _ in range(6)]
+    fake = [_without_token(kiosk.login(code="NOBODY", pin="0000").text) for _ in range(6)]
+    assert real == fake
+    assert WAIT_ONE_MINUTE in fake[-1]
+
+
+def test_wrong_tries_on_one_screen_do_not_keep_the_person_out_at_another(app: FastAPI) -> None:
+    here = Kiosk(TestClient(app, base_url="http://kiosk.test", client=("10.0.0.1", 5000)))
+    there = Kiosk(TestClient(app, base_url="http://kiosk.test", client=("10.0.0.2", 5000)))
+    for _ in range(5):
+        here.login(pin="0000")
+    assert WAIT_ONE_MINUTE in here.login(pin="1234").text
+    assert there.login(pin="1234").status_code == 303
+
+
+def test_staff_see_and_lift_a_codes_wait(kiosk: Kiosk, services: Services) -> None:
+    for _ in range(5):
+        kiosk.login(pin="0000")
+    assert code_waits_until(services, "demo01") is not None
+    assert unlock(services, "DEMO01", 1, actor_kind="counsellor", actor_id="cpip.demo") == 1
+    assert code_waits_until(services, "DEMO01") is None
+    assert kiosk.login(pin="1234").status_code == 303
+    assert ("kiosk_login_unlocked", "cpip.demo") in [
+        (e.action, e.actor_id) for e in _audit(services)
+    ]
 
 
 def test_logins_are_audited_without_the_pin(kiosk: Kiosk, services: Services) -> None:

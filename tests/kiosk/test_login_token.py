@@ -46,7 +46,11 @@ def test_login_page_puts_the_same_token_in_a_strict_short_cookie_and_the_form(
     assert "Path=/kiosk" in cookie
     assert f"Max-Age={LIFETIME_SECONDS}" in cookie
     # The page reloads itself before its token expires (a kiosk waits on it for hours).
-    assert f'<meta http-equiv="refresh" content="{REFRESH_SECONDS};url=/kiosk">' in response.text
+    assert (
+        f'<noscript><meta http-equiv="refresh" content="{REFRESH_SECONDS};url=/kiosk"></noscript>'
+        in response.text
+    )
+    assert f'data-renew="{REFRESH_SECONDS}"' in response.text  # kiosk.js renews it
     assert REFRESH_SECONDS < LIFETIME_SECONDS
 
 

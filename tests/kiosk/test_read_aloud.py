@@ -29,7 +29,7 @@ AUDIO = re.compile(r'<audio controls preload="none" src="(/kiosk/speak/[^"]+)"')
 
 def _seconds(response: httpx.Response) -> float:
     with wave.open(io.BytesIO(response.content)) as sound:
-        return sound.getnframes() / sound.getframerate()
+        return float(sound.getnframes()) / float(sound.getframerate())
 
 
 def _bubbles(page: str) -> list[str]:

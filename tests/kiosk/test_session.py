@@ -32,7 +32,7 @@ def test_finished_button_ends_the_session_and_the_old_cookie_no_longer_works(
         "/kiosk/logout", data=page.form_with_action("/kiosk/logout"), follow_redirects=False
     )
     assert response.status_code == 303
-    assert response.headers["location"] == "/kiosk?bye=1"
+    assert response.headers["location"] == "/kiosk?bye=1&in=fr"
     assert 'filrouge_kiosk=""' in response.headers["set-cookie"]
     goodbye = logged_in.client.get("/kiosk?bye=1")
     assert "Au revoir" in goodbye.text
@@ -68,7 +68,7 @@ def test_idle_session_ends_and_the_login_page_says_so(
     clock.advance(timedelta(seconds=1))
     response = logged_in.client.get("/kiosk/chat", follow_redirects=False)
     assert response.status_code == 303
-    assert response.headers["location"] == "/kiosk?idle=1"
+    assert response.headers["location"] == "/kiosk?idle=1&in=fr"
     login = logged_in.client.get("/kiosk?idle=1")
     assert IDLE_NOTICE in html.unescape(login.text)
     with read_session(services.engine) as session:
@@ -85,7 +85,7 @@ def test_each_answer_starts_the_idle_clock_again(
     idle = timedelta(seconds=services.settings.kiosk_idle_seconds)
     for _ in range(3):
         clock.advance(idle - timedelta(seconds=1))
-        assert logged_in.say("bof").headers["location"] == "/kiosk/chat#last"
+        assert logged_in.say("bof").headers["location"] == "/kiosk/chat"
     assert logged_in.client.get("/kiosk/chat", follow_redirects=False).status_code == 200
 
 
@@ -93,13 +93,13 @@ def test_idle_session_cannot_answer(logged_in: Kiosk, clock: MovableClock) -> No
     page = logged_in.chat()
     clock.advance(timedelta(minutes=10))
     response = logged_in.say("encore là ?", page)
-    assert response.headers["location"] == "/kiosk?idle=1"
+    assert response.headers["location"] == "/kiosk?idle=1&in=fr"
 
 
 def test_chat_page_carries_the_idle_delay_for_script_and_refresh(logged_in: Kiosk) -> None:
     text = logged_in.chat().text
-    assert 'data-idle="180"' in text
-    assert '<meta http-equiv="refresh" content="185;url=/kiosk/logout?idle=1">' in text
+    assert 'data-idle="180" data-warn="30"' in text
+    assert '<meta http-equiv="refresh" content="150;url=/kiosk/still-there">' in text
     assert '<script src="/kiosk/static/kiosk.js" defer></script>' in text
 
 
@@ -107,7 +107,7 @@ def test_idle_refresh_without_javascript_ends_the_session(
     logged_in: Kiosk, services: Services
 ) -> None:
     response = logged_in.client.get("/kiosk/logout?idle=1", follow_redirects=False)
-    assert response.headers["location"] == "/kiosk?idle=1"
+    assert response.headers["location"] == "/kiosk?idle=1&in=fr"
     assert logged_in.client.get("/kiosk/chat", follow_redirects=False).status_code == 303
 
 
@@ -121,3 +121,46 @@ def test_chat_without_a_session_goes_to_the_login_page(kiosk: Kiosk) -> None:
     response = kiosk.client.get("/kiosk/chat", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/kiosk"
+
+
+def test_a_session_ends_after_its_longest_life_however_busy(
+    logged_in: Kiosk, clock: MovableClock, services: Services
+) -> None:
+    idle = timedelta(seconds=services.settings.kiosk_idle_seconds)
+    lifetime = timedelta(hours=services.settings.kiosk_session_hours)
+    busy = timedelta()
+    while busy + idle < lifetime:
+        clock.advance(idle - timedelta(seconds=1))
+        busy += idle - timedelta(seconds=1)
+        assert logged_in.say("bof").headers["location"] == "/kiosk/chat#last"
+    clock.advance(lifetime - busy)
+    response = logged_in.client.get("/kiosk/chat", follow_redirects=False)
+    assert response.headers["location"] == "/kiosk?idle=1"
+
+
+def test_a_new_login_ends_the_persons_other_open_session(
+    logged_in: Kiosk, client: TestClient, services: Services
+) -> None:
+    first_cookie = logged_in.client.cookies["filrouge_kiosk"]
+    other = TestClient(client.app, base_url="http://kiosk.test")
+    assert Kiosk(other).login().status_code == 303  # the same person, at another kiosk
+    stolen = _stolen_cookie_client(logged_in.client, first_cookie)
+    assert stolen.get("/kiosk/chat", follow_redirects=False).headers["location"] == "/kiosk"
+    with read_session(services.engine) as session:
+        reasons = [
+            e.detail.get("reason")
+            for e in session.exec(select(AuditEvent)).all()
+            if e.action == "kiosk_logout"
+        ]
+    assert reasons == ["new_login"]
+
+
+def test_cookies_are_secure_when_the_page_came_over_https(services: Services) -> None:
+    from bot.app import create_app
+
+    with TestClient(create_app(services=services), base_url="https://kiosk.test") as secure:
+        page = secure.get("/kiosk")
+    assert "Secure" in page.headers["set-cookie"]
+    with TestClient(create_app(services=services), base_url="http://kiosk.test") as plain:
+        page = plain.get("/kiosk")
+    assert "Secure" not in page.headers["set-cookie"]  # a local test kiosk over HTTP

@@ -18,6 +18,7 @@ DEMO_PERSON_ID = 1
 @dataclass
 class Form:
     action: str
+    form_id: str = ""
     fields: dict[str, str] = field(default_factory=dict)
     buttons: dict[str, str] = field(default_factory=dict)
     """value -> label of the submit buttons named `value`."""
@@ -27,16 +28,19 @@ class _FormReader(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[Form] = []
+        self.terms: list[str] = []
+        """The values of the glossary's words shown (buttons of the form "words")."""
         self._button: str | None = None
         self._textarea: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            # The fragment only scrolls the answer into view; it is not sent.
-            self.forms.append(Form(a.get("action", "").split("#")[0]))
+            self.forms.append(Form(a.get("action", "").split("#")[0], form_id=a.get("id", "")))
         elif tag == "input" and self.forms and "name" in a:
             self.forms[-1].fields[a["name"]] = a.get("value", "")
+        elif tag == "button" and a.get("form") == "words":
+            self.terms.append(a.get("value", ""))
         elif tag == "button" and a.get("name") == "value":
             self._button = a.get("value", "")
             self.forms[-1].buttons[self._button] = ""
@@ -61,6 +65,7 @@ class _FormReader(HTMLParser):
 class Page:
     response: httpx.Response
     forms: list[Form]
+    terms: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -92,7 +97,7 @@ class Page:
 def read_page(response: httpx.Response) -> Page:
     reader = _FormReader()
     reader.feed(response.text)
-    return Page(response, reader.forms)
+    return Page(response, reader.forms, reader.terms)
 
 
 class Kiosk:
@@ -120,8 +125,13 @@ class Kiosk:
         return read_page(response)
 
     def press(self, value: str, page: Page | None = None) -> httpx.Response:
-        """Press the button `value` on `page` (the current chat page by default)."""
-        form = (page or self.chat()).form_with(value)
+        """Press the button `value` on `page` (the current chat page by default); a word
+        of the glossary is a button of the form "words"."""
+        page = page or self.chat()
+        if value in page.terms:
+            form = next(f for f in page.forms if f.form_id == "words")
+        else:
+            form = page.form_with(value)
         data = {**form.fields, "value": value}
         response: httpx.Response = self.client.post(form.action, data=data, follow_redirects=False)
         return response

@@ -7,10 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from storage.credentials import is_locked, register_failed_pin, reset_failed_pins
 from storage.database import write_transaction
 from storage.enums import Channel, Language
 from storage.errors import AlreadyTaken, NotFound
+from storage.login_throttle import (
+    clear_code,
+    record_failure,
+    throttle_key,
+    waiting_until,
+    waits_of_code,
+)
 from storage.persons import (
     attach_identity,
     create_person,
@@ -33,7 +39,6 @@ class TestPersonsAndIdentities:
         assert identity is not None
         assert identity.person_id == person_id
         assert identity.secret_hash == "$argon2id$fake"
-        assert identity.failed_attempts == 0
         assert person is not None
         assert person.language is Language.AR
 
@@ -80,30 +85,24 @@ class TestPersonsAndIdentities:
             attach_identity(session, 999, "telegram", "555001")
 
 
-class TestFailedPins:
-    def test_the_identity_locks_after_repeated_wrong_pins(
-        self, engine: Engine, person_id: int
+class TestLoginThrottle:
+    def test_failures_under_a_key_bring_a_wait_and_a_success_clears_it(
+        self, engine: Engine
     ) -> None:
-        with write_transaction(engine) as session:
-            identity = find_identity(session, "kiosk", "K7Q4M2")
-            assert identity is not None
-            results = [
-                register_failed_pin(session, identity, max_attempts=3, now=T0) for _ in range(3)
-            ]
-        assert results == [False, False, True]
-        assert identity.locked_until == T0 + timedelta(minutes=15)
-        assert is_locked(identity, now=T0 + timedelta(minutes=14))
-        assert not is_locked(identity, now=T0 + timedelta(minutes=16))
+        key = throttle_key("code", "K7Q4M2", "on", "10.0.0.7")
+        code_key = throttle_key("code", "K7Q4M2")
 
-    def test_a_correct_pin_resets_the_counter(self, engine: Engine, person_id: int) -> None:
+        def after_three(failures: int) -> timedelta:
+            return timedelta(minutes=1) if failures >= 3 else timedelta()
+
         with write_transaction(engine) as session:
-            identity = find_identity(session, "kiosk", "K7Q4M2")
-            assert identity is not None
-            register_failed_pin(session, identity, now=T0)
-            register_failed_pin(session, identity, now=T0)
-            reset_failed_pins(session, identity)
+            waits = [
+                record_failure(session, key, T0, after_three, code_key=code_key) for _ in range(3)
+            ]
+        assert waits == [None, None, T0 + timedelta(minutes=1)]
         with write_transaction(engine) as session:
-            identity = find_identity(session, "kiosk", "K7Q4M2")
-        assert identity is not None
-        assert identity.failed_attempts == 0
-        assert identity.locked_until is None
+            assert waiting_until(session, [key], T0) == T0 + timedelta(minutes=1)
+            assert waiting_until(session, [key], T0 + timedelta(minutes=1)) is None
+            assert waits_of_code(session, code_key, T0) == T0 + timedelta(minutes=1)
+            assert clear_code(session, code_key) == 1
+            assert waiting_until(session, [key], T0) is None

@@ -3,13 +3,21 @@
 aiogram reaches it as it would a self-hosted Bot API server
 (`TelegramAPIServer.from_base`). It records every call, lets a test push updates
 (what a person does in Telegram) and makes methods fail (429 with
-`retry_after`, 500, 403) or answer late.
+`retry_after`, 500, 403) or answer late. Files sent (`sendDocument`) are kept
+with their name and bytes (`documents`).
+
+With `limits` it enforces Telegram's sending limits as Telegram does: a message
+beyond `per_bot` a second for the bot (a token bucket holding one second's
+worth), or sent to a chat less than `1 / per_chat` seconds after the previous
+one, is refused with 429 and a `retry_after`; `refused` counts them. The
+benchmark scales both limits by one factor for a short run.
 
 Run on its own (`python -m tests.telegram.botapi --port N`), it also serves a
-small control API for a load generator in another process (the benchmark
-`benchmarks/telegram_turns.py`): `POST /_control/push` queues updates,
-`GET /_control/sent?since=N&timeout=S` long-polls the messages accepted since
-the N-th. Times are this process's `time.monotonic()`, so a push and the
+small control API for a load generator in another process (the benchmarks
+`benchmarks/telegram_turns.py` and `benchmarks/reminders.py`): `POST /_control/push`
+queues updates, `GET /_control/sent?since=N&timeout=S` long-polls the messages
+accepted since the N-th, `GET /_control/stats` counts them and the 429s;
+`--per-bot R --per-chat C` enforces the limits. Times are this process's `time.monotonic()`, so a push and the
 reply it got compare on one clock.
 """
 
@@ -20,6 +28,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import time
 from collections import deque
 from collections.abc import Callable
@@ -28,6 +37,7 @@ from typing import Any
 
 from aiohttp import web
 
+_SENDING = frozenset({"sendMessage", "sendDocument"})
 BOT_USER = {"id": 424242, "is_bot": True, "first_name": "Fil rouge", "username": "FilRougeBot"}
 _JSON_FIELDS = {"reply_markup", "allowed_updates", "commands"}
 _INT_FIELDS = {"chat_id", "offset", "timeout", "limit", "message_id", "cache_time"}
@@ -39,6 +49,24 @@ class Call:
     params: dict[str, Any]
     status: int
     at: float
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's sending limits: messages a second for the bot, and for one chat."""
+
+    per_bot: float = 30.0
+    per_chat: float = 1.0
+
+
+@dataclass
+class Document:
+    """A file a `sendDocument` carried."""
+
+    chat_id: int
+    filename: str
+    content: bytes
+    caption: str
 
 
 @dataclass
@@ -70,6 +98,14 @@ class BotAPI:
     _accepted_more: asyncio.Event = field(default_factory=asyncio.Event)
     _closing: bool = False
     _runner: web.AppRunner | None = None
+    limits: Limits | None = None
+    """Enforce these sending limits (429 beyond), or none."""
+    refused: int = 0
+    """Messages refused with 429 by the limits."""
+    documents: list[Document] = field(default_factory=list)
+    _tokens: float = -1.0
+    _tokens_at: float = 0.0
+    _chat_next: dict[int, float] = field(default_factory=dict)
 
     # --- the server -------------------------------------------------------------
 
@@ -78,13 +114,14 @@ class BotAPI:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_post("/_control/push", self._control_push)
         app.router.add_get("/_control/sent", self._control_sent)
+        app.router.add_get("/_control/stats", self._control_stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         server = site._server
         assert server is not None
-        port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr,attr-defined,unused-ignore]
+        port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
         self.url = f"http://127.0.0.1:{port}"
         return self.url
 
@@ -99,6 +136,18 @@ class BotAPI:
         params = await _params(request)
         if delay := self._delays.get(method):
             await asyncio.sleep(delay)
+        if self.limits is not None and method in _SENDING:
+            retry_after = self._limited(int(params.get("chat_id") or 0))
+            if retry_after is not None:
+                self.refused += 1
+                self.calls.append(Call(method, params, 429, time.monotonic()))
+                body_429 = {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {retry_after}",
+                    "parameters": {"retry_after": retry_after},
+                }
+                return web.json_response(body_429, status=429)
         failures = self._failures.get(method)
         if failures:
             failure = failures.popleft()
@@ -118,14 +167,59 @@ class BotAPI:
         at = time.monotonic()
         self.calls.append(Call(method, params, 200, at))
         if method == "sendMessage":
-            self._accepted.append({**params, "message_id": result["message_id"], "at": at})
+            accepted = {**params, "message_id": result["message_id"], "at": at, "wall": time.time()}
+            self._accepted.append(accepted)
             self._accepted_more.set()
+        if method == "sendDocument":
+            upload = params.get("document")
+            if isinstance(upload, Document):
+                self.documents.append(upload)
         return web.json_response({"ok": True, "result": result})
+
+    def _limited(self, chat_id: int) -> int | None:
+        """Seconds to wait (`retry_after`) when this message breaks the limits, else None
+        (and it is counted)."""
+        assert self.limits is not None
+        now = time.monotonic()
+        rate = self.limits.per_bot
+        if self._tokens < 0:
+            self._tokens, self._tokens_at = rate, now
+        self._tokens = min(rate, self._tokens + (now - self._tokens_at) * rate)
+        self._tokens_at = now
+        chat_wait = self._chat_next.get(chat_id, 0.0) - now
+        bot_wait = 0.0 if self._tokens >= 1 else (1 - self._tokens) / rate
+        wait = max(chat_wait, bot_wait)
+        if wait > 0:
+            return max(1, math.ceil(wait))
+        self._tokens -= 1
+        self._chat_next[chat_id] = now + 1 / self.limits.per_chat
+        return None
 
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method == "sendMessage":
+        if method == "sendDocument":
+            chat_id = int(params["chat_id"])
+            upload = params.get("document")
+            name = upload.filename if isinstance(upload, Document) else "file"
+            size = len(upload.content) if isinstance(upload, Document) else 0
+            if isinstance(upload, Document):
+                upload.chat_id = chat_id
+                upload.caption = str(params.get("caption", ""))
+            return {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": BOT_USER,
+                "caption": params.get("caption", ""),
+                "document": {
+                    "file_id": f"file-{name}",
+                    "file_unique_id": f"u-{name}",
+                    "file_name": name,
+                    "file_size": size,
+                },
+            }
+        if method in ("sendMessage", "sendVoice"):
             chat_id = int(params["chat_id"])
             message: dict[str, Any] = {
                 "message_id": next(self._message_ids),
@@ -136,6 +230,16 @@ class BotAPI:
             }
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
+            if method == "sendVoice":
+                message.pop("text")
+                voice = params.get("voice")
+                message["voice"] = {
+                    "file_id": f"voice-{message['message_id']}",
+                    "file_unique_id": f"v{message['message_id']}",
+                    "duration": 1,
+                    "mime_type": "audio/ogg",
+                    "file_size": len(voice.content) if isinstance(voice, Document) else 0,
+                }
             return message
         return True  # answerCallbackQuery, deleteWebhook, setWebhook, ...
 
@@ -229,6 +333,10 @@ class BotAPI:
         ids = [self.push(u["kind"], u["body"]) for u in data["updates"]]
         return web.json_response({"update_ids": ids, "at": time.monotonic()})
 
+    async def _control_stats(self, request: web.Request) -> web.Response:
+        """How many messages were accepted, and refused with 429 by the limits."""
+        return web.json_response({"accepted": len(self._accepted), "refused": self.refused})
+
     async def _control_sent(self, request: web.Request) -> web.Response:
         """The messages accepted after the first `since`, waiting up to `timeout` for one."""
         since = int(request.query.get("since", "0"))
@@ -244,8 +352,8 @@ class BotAPI:
         return web.json_response({"next": since + len(sent), "sent": sent})
 
 
-async def _serve(port: int) -> None:
-    api = BotAPI()
+async def _serve(port: int, limits: Limits | None = None) -> None:
+    api = BotAPI(limits=limits)
     url = await api.start(port)
     print(url, flush=True)  # the parent reads the address on the first line
     try:
@@ -261,6 +369,9 @@ async def _params(request: web.Request) -> dict[str, Any]:
     form = await request.post()
     params: dict[str, Any] = {}
     for key, value in form.items():
+        if isinstance(value, web.FileField):  # a file sent (a document, a voice note)
+            params[key] = Document(0, value.filename, value.file.read(), "")
+            continue
         text = value if isinstance(value, str) else ""
         if key in _JSON_FIELDS:
             params[key] = json.loads(text)
@@ -268,11 +379,19 @@ async def _params(request: web.Request) -> dict[str, Any]:
             params[key] = int(text)
         else:
             params[key] = text
+    # A file travels as a part of its own, which the field names: "attach://<part>".
+    for key, value in list(params.items()):
+        if isinstance(value, str) and value.startswith("attach://"):
+            params[key] = params.pop(value.removeprefix("attach://"), value)
     return params
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="A local Bot API server double on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
+    parser.add_argument("--per-bot", type=float, help="enforce this many messages a second")
+    parser.add_argument("--per-chat", type=float, default=1.0, help="and this many per chat")
+    given = parser.parse_args()
+    enforced = Limits(given.per_bot, given.per_chat) if given.per_bot else None
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(parser.parse_args().port))
+        asyncio.run(_serve(given.port, enforced))

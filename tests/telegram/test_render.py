@@ -17,6 +17,7 @@ from dialogs.outputs import (
     Choices,
     Handoff,
     Message,
+    Output,
     Plan,
     Question,
     Text,
@@ -33,7 +34,7 @@ def fr() -> Translator:
 
 
 def test_texts_before_a_question_travel_with_it_in_one_message(fr: Translator) -> None:
-    outputs = [
+    outputs: list[Output] = [
         Text(Message("Bonjour {first_name}.", {"first_name": "Démo"})),
         Choices(Message("Que voulez-vous ?"), (Button("a", Message("A")),), seq=4),
     ]
@@ -84,7 +85,7 @@ def test_a_handoff_alone_says_nothing_and_a_plan_is_readable(fr: Translator) -> 
     assert render([Handoff("css")], fr) == []
     plan = Plan((("sante", ((Message("Complémentaire santé solidaire"), True),)),))
     [message] = render([plan], fr)
-    assert message.text.splitlines() == ["Mon plan", "Santé : ✓ Complémentaire santé solidaire"]
+    assert message.text.splitlines() == ["Mon plan", "Santé", "✓ Complémentaire santé solidaire"]
 
 
 def test_formatting_characters_are_sent_as_they_are(fr: Translator) -> None:

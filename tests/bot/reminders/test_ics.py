@@ -66,7 +66,8 @@ def test_the_event_starts_at_the_paris_wall_time_with_its_time_zone(
 ) -> None:
     event, zone = read_back(appointment_ics(convocation(start), CATALOGS.get("fr"), stamp=STAMP))
     assert event["DTSTART"].params["TZID"] == "Europe/Paris"
-    assert event["DTSTART"].to_ical().decode() == wall
+    written = event["DTSTART"].to_ical()
+    assert (written.decode() if isinstance(written, bytes) else written) == wall
     assert zone["TZID"] == "Europe/Paris"
     # The VTIMEZONE in the file, not the reader's own zoneinfo, places it in UTC.
     own = zone.to_tz(lookup_tzid=False)

@@ -14,11 +14,8 @@ erasure, transcript search, an append-only audit log.
   Existing entries are indexed here.
 * ``audit_event`` is append-only: triggers refuse UPDATE and DELETE.
 
-Written after 0003 while 0004 (appointments, reminders, flags) was built in
-parallel: when both are merged, this one's ``down_revision`` becomes "0004".
-
-Revision ID: 0005
-Revises: 0003
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01 00:00:00
 """
 
@@ -28,8 +25,8 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0003"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
