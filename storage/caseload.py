@@ -1,17 +1,30 @@
-"""What a caseload page needs of each person a counsellor follows, in one query."""
+"""What a caseload page needs of each person a counsellor follows: who they are and
+where they stand (one query), then their next appointment and open flags (one
+query each, for the whole page)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, select
 from sqlmodel import Session
 
-from storage.enums import Channel, Direction, Language
-from storage.models import Assignment, ChannelIdentity, ConversationState, Person, TranscriptEntry
+from storage.appointments import OPEN
+from storage.enums import Channel, Direction, FlagReason, Language
+from storage.models import (
+    Appointment,
+    Assignment,
+    ChannelIdentity,
+    ConversationState,
+    Flag,
+    Person,
+    TranscriptEntry,
+)
 from storage.rows import table_of
+from storage.utc import ensure_aware
 
 
 @dataclass(frozen=True)
@@ -108,3 +121,65 @@ def caseload_facts(session: Session, counsellor_id: int) -> list[CaseFacts]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class NextAppointment:
+    """A person's next appointment still to come (planned or confirmed)."""
+
+    id: int
+    start_at: datetime
+    kind: str
+    place: str
+
+
+@dataclass(frozen=True)
+class FollowUpFacts:
+    """A person's next appointment and the reasons of their open flags."""
+
+    next_appointment: NextAppointment | None = None
+    open_flags: tuple[FlagReason, ...] = field(default=())
+
+
+_APPOINTMENT = table_of(Appointment)
+_FLAG = table_of(Flag)
+
+
+def followup_facts(
+    session: Session, person_ids: Sequence[int], now: datetime
+) -> dict[int, FollowUpFacts]:
+    """The next appointment (from ``now``) and the open flags of each person; a person
+    with neither is absent."""
+    if not person_ids:
+        return {}
+    ids = list(person_ids)
+    coming = session.connection().execute(
+        select(
+            _APPOINTMENT.c.person_id,
+            _APPOINTMENT.c.id,
+            _APPOINTMENT.c.start_at,
+            _APPOINTMENT.c.kind,
+            _APPOINTMENT.c.place,
+        )
+        .where(
+            _APPOINTMENT.c.person_id.in_(ids),
+            _APPOINTMENT.c.status.in_([str(status) for status in OPEN]),
+            _APPOINTMENT.c.start_at >= ensure_aware(now),
+        )
+        .order_by(_APPOINTMENT.c.person_id, _APPOINTMENT.c.start_at, _APPOINTMENT.c.id)
+    )
+    nexts: dict[int, NextAppointment] = {}
+    for row in coming:
+        nexts.setdefault(row.person_id, NextAppointment(row.id, row.start_at, row.kind, row.place))
+    flags: dict[int, list[FlagReason]] = {}
+    opened = session.connection().execute(
+        select(_FLAG.c.person_id, _FLAG.c.reason)
+        .where(_FLAG.c.person_id.in_(ids), _FLAG.c.dealt_at.is_(None))
+        .order_by(_FLAG.c.person_id, _FLAG.c.id)
+    )
+    for person_id, reason in opened:
+        flags.setdefault(person_id, []).append(FlagReason(reason))
+    return {
+        person_id: FollowUpFacts(nexts.get(person_id), tuple(flags.get(person_id, ())))
+        for person_id in nexts.keys() | flags.keys()
+    }
