@@ -2,9 +2,10 @@
 and the retention purge of ended follow-ups. Each is written in the audit log.
 
 Erasure deletes every row about the person (transcript, state, identities,
-sessions, codes, outbox, notes, assignments, and their appointments and flags
-through `Services.followup`) and empties their row: the audit log, append-only,
-keeps pointing at it, so who read the file and that it was erased stay known.
+sessions, codes, outbox, notes, assignments, appointments with their history and
+reminders, flags: `storage.erasure`) and empties their row: the audit log,
+append-only, keeps pointing at it, so who read the file and that it was erased
+stay known.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ def export(services: Services, person_id: int, *, by: Actor, form: str = "json")
     audit log. Raises :class:`storage.errors.NotFound`."""
     with services.write() as tx:
         data = export_person(tx.session, person_id)
-        data["followup"] = services.followup.export(tx, person_id)
         _audit(tx, by, "person_exported", person_id, {"form": form})
     data["exported_at"] = tx.now.isoformat()
     return data
@@ -37,11 +37,10 @@ def erase(services: Services, person_id: int, *, by: Actor, reason: str = "reque
     """Erase the person's data; False if it already was. Raises
     :class:`storage.errors.NotFound`."""
     with services.write() as tx:
-        return _erase(services, tx, person_id, by, reason)
+        return _erase(tx, person_id, by, reason)
 
 
-def _erase(services: Services, tx: Tx, person_id: int, by: Actor, reason: str) -> bool:
-    services.followup.forget(tx, person_id)
+def _erase(tx: Tx, person_id: int, by: Actor, reason: str) -> bool:
     erased = erase_person(tx.session, person_id, tx.now)
     if erased:
         _audit(tx, by, "person_erased", person_id, {"reason": reason})
@@ -77,7 +76,7 @@ def purge(services: Services, *, dry_run: bool, by: Actor = CLI) -> list[Purged]
         _audit(tx, by, "retention_purge", None, detail)
         if not dry_run:
             for found in due:
-                _erase(services, tx, found.person_id, SYSTEM, "retention")
+                _erase(tx, found.person_id, SYSTEM, "retention")
     return due
 
 

@@ -12,7 +12,6 @@ from sqlalchemy import Engine
 from bot.clock import Clock, SystemClock
 from bot.delivery import Deliveries
 from bot.directories import Directories
-from bot.followup import FollowUp, NoFollowUp
 from bot.i18n import Catalogs
 from bot.keys import Keys, load_keys
 from bot.locks import WriterLock
@@ -39,8 +38,6 @@ class Services:
     directories: Directories
     keys: Keys
     deliveries: Deliveries = field(default_factory=Deliveries)
-    followup: FollowUp = field(default_factory=NoFollowUp)
-    """Appointments and flags, as counsellors see them (`bot.followup`)."""
     writer: WriterLock = field(default_factory=lambda: WriterLock(single_writer=True))
     metrics: Metrics = field(default_factory=Metrics)
 

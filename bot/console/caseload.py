@@ -1,5 +1,6 @@
 """The caseload page: the persons a counsellor follows, where each stands, and who
-needs them first (open flags), filtered, sorted and found by code or name."""
+needs them first (open flags, distress before the others), filtered, sorted and found
+by code or name."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from bot.console.progress import DomainProgress, Domains, progress_of
-from bot.followup import Summary
 from bot.services import Services
 from bot.tx import Tx
-from storage.caseload import CaseFacts, caseload_facts
+from storage.caseload import (
+    CaseFacts,
+    FollowUpFacts,
+    NextAppointment,
+    caseload_facts,
+    followup_facts,
+)
+from storage.enums import FlagReason
 
 Situation = Literal["", "inside", "released", "telegram", "no_telegram", "unreachable", "flagged"]
 Sort = Literal["", "name", "release", "activity", "progress"]
@@ -28,6 +35,36 @@ SITUATIONS: tuple[Situation, ...] = (
 )
 SORTS: tuple[Sort, ...] = ("", "name", "release", "activity", "progress")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+URGENCY: tuple[FlagReason, ...] = (
+    FlagReason.DISTRESS,
+    FlagReason.COUNSELLOR,
+    FlagReason.MISSED,
+    FlagReason.CANNOT_COME,
+    FlagReason.UNREACHABLE,
+)
+"""Open flags, the most pressing first: a person in distress tops the caseload."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a caseload line shows of a person's follow-up."""
+
+    next_appointment: NextAppointment | None = None
+    open_flags: int = 0
+    worst_flag: FlagReason | None = None
+    """The most pressing open flag, for the line's badge and its place in the list."""
+
+    @classmethod
+    def of(cls, facts: FollowUpFacts | None) -> Summary:
+        if facts is None:
+            return cls()
+        worst = min(facts.open_flags, key=URGENCY.index, default=None)
+        return cls(facts.next_appointment, len(facts.open_flags), worst)
+
+    @property
+    def urgency(self) -> int:
+        """0 for distress, then the other flags in `URGENCY` order; no flag last."""
+        return URGENCY.index(self.worst_flag) if self.worst_flag else len(URGENCY)
 
 
 @dataclass(frozen=True)
@@ -59,11 +96,11 @@ def caseload_lines(
     sort: str = "",
 ) -> list[CaseLine]:
     """The counsellor's persons as the page lists them: those with open flags first
-    (then by name), unless another order is asked."""
+    (distress first, then by name), unless another order is asked."""
     facts = caseload_facts(tx.session, counsellor_id)
-    summaries = services.followup.summaries(tx, [f.id for f in facts])
+    followup = followup_facts(tx.session, [f.id for f in facts], tx.now)
     lines = [
-        CaseLine(f, progress_of(f.state, domains), summaries.get(f.id) or Summary()) for f in facts
+        CaseLine(f, progress_of(f.state, domains), Summary.of(followup.get(f.id))) for f in facts
     ]
     wanted = fold(find.strip())
     if wanted:
@@ -120,6 +157,6 @@ def _sort_key(sort: str) -> Callable[[CaseLine], tuple[Any, ...]]:
         return progress
 
     def flagged_first(line: CaseLine) -> tuple[int, tuple[str, str, int]]:
-        return (-line.summary.open_flags, _by_name(line))
+        return (line.summary.urgency, _by_name(line))
 
     return flagged_first

@@ -69,12 +69,20 @@ ROLES = {
     "admin": N_("Administrateur"),
 }
 FLAG_REASONS = {
-    "asked_counsellor": N_("A demandé un conseiller"),
+    "counsellor": N_("A demandé un conseiller"),
     "distress": N_("Détresse"),
     "cannot_come": N_("Ne peut pas venir"),
     "missed": N_("Rendez-vous manqué"),
     "unreachable": N_("Injoignable"),
 }
+FLAG_CHANNELS = {
+    "kiosk": N_("À la borne"),
+    "telegram": N_("Sur Telegram"),
+}
+FLAG_IN_GUIDE = N_("Dans le guide « {guide} »")
+FLAG_WHY = N_("Raison :")
+FLAG_WROTE = N_("A écrit :")
+FLAG_WENT = N_("La personne a répondu ensuite qu'elle y était.")
 APPOINTMENT_STATUSES = {
     "planned": N_("prévu"),
     "confirmed": N_("confirmé"),
@@ -82,6 +90,44 @@ APPOINTMENT_STATUSES = {
     "done": N_("fait"),
     "missed": N_("manqué"),
     "cancelled": N_("annulé"),
+}
+REMINDER_LABELS = {
+    "follow-up": N_("le lendemain"),
+}
+"""How a reminder's label reads ("J-7", "H-2" are read as they are)."""
+REMINDER_OUTCOMES = {
+    "sent": N_("envoyé"),
+    "dropped": N_("abandonné"),
+    "cancelled": N_("annulé"),
+    "failed": N_("échec"),
+}
+APPOINTMENT_ADDED = N_("Rendez-vous ajouté : la personne est prévenue et ses rappels sont prévus.")
+APPOINTMENT_MOVED = N_("Rendez-vous déplacé : la personne est prévenue et ses rappels suivent.")
+APPOINTMENT_CANCELLED = N_("Rendez-vous annulé : ses rappels ne partiront pas.")
+APPOINTMENT_DONE = N_("Rendez-vous marqué comme fait.")
+APPOINTMENT_MISSED = N_("Rendez-vous marqué comme manqué.")
+APPOINTMENT_REFUSALS = {
+    "unreadable": N_("Choisissez le jour et l'heure du rendez-vous."),
+    "past": N_("Ce moment est déjà passé : vérifiez le jour et l'heure."),
+    "too_far": N_("Ce moment est dans plus de deux ans : vérifiez l'année."),
+    "skipped_hour": N_(
+        "Cette heure n'existe pas cette nuit-là : on passe de 2 h à 3 h (heure d'été). "
+        "Vérifiez l'heure sur la convocation."
+    ),
+    "repeated_hour": N_(
+        "Cette heure existe deux fois cette nuit-là : on revient de 3 h à 2 h (heure d'hiver). "
+        "Vérifiez la convocation, puis choisissez une heure juste avant ou juste après."
+    ),
+    "unknown_kind": N_("Choisissez le type de rendez-vous dans la liste."),
+    "closed": N_("Ce rendez-vous est annulé ou fait : il ne change plus. Ajoutez-en un nouveau."),
+}
+"""What to fix, by the reason `bot.appointments.Refused` gives."""
+FIELD_TOO_LONG = N_("« %(field)s » est trop long : %(num)d caractères au plus.")
+APPOINTMENT_FIELDS = {
+    "place": N_("Lieu"),
+    "address": N_("Adresse"),
+    "with_whom": N_("Avec qui"),
+    "bring": N_("À apporter"),
 }
 WHO = {
     "person": N_("La personne"),

@@ -9,29 +9,36 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot import rights
+from bot import appointments, rights
 from bot.actors import CLI, Actor
+from bot.appointments import Details
 from bot.clock import MovableClock
-from bot.followup import AppointmentLine
 from bot.services import Services
+from bot.turn import Inbound, run_turn
+from dialogs.events import Pressed, System
 from storage.database import read_session
+from storage.enums import Channel
 from storage.errors import NotFound
-from storage.models import AuditEvent, Person, TranscriptEntry
+from storage.models import Appointment, AuditEvent, Flag, Person, Reminder, TranscriptEntry
 from storage.persons import get_person_by_code
 from storage.rows import id_of
-from tests.followup import KeptFollowUp
 from tests.services import demo_services
 
-SPIP = AppointmentLine(1, datetime(2026, 12, 10, 13, tzinfo=UTC), "spip", "SPIP d'Arras", "planned")
+SPIP = datetime(2026, 12, 10, 13, tzinfo=UTC)
 
 
 @pytest.fixture
-def setup(db_url: str) -> Iterator[tuple[Services, MovableClock, KeptFollowUp]]:
+def setup(db_url: str) -> Iterator[tuple[Services, MovableClock]]:
     services, clock = demo_services(db_url)
-    followup = KeptFollowUp()
-    services.followup = followup
-    yield services, clock, followup
+    yield services, clock
     services.close()
+
+
+def followed_up(services: Services, person: int) -> None:
+    """An appointment given by a counsellor, and a flag: the person asked for one."""
+    appointments.add(services, person, "spip", SPIP, Details(place="SPIP d'Arras"), by="cpip")
+    started = run_turn(services, Inbound(person, Channel.KIOSK, System("start"), "k1"))
+    run_turn(services, Inbound(person, Channel.KIOSK, Pressed(started.state.seq, "help"), "k2"))
 
 
 def demo01(services: Services) -> int:
@@ -46,36 +53,43 @@ def actions(services: Services) -> list[tuple[str, str | None, int | None]]:
         return [(e.action, e.actor_id, e.person_id) for e in session.exec(select(AuditEvent))]
 
 
-def test_an_export_holds_the_person_their_follow_up_and_is_audited(
-    setup: tuple[Services, MovableClock, KeptFollowUp],
+def test_an_export_holds_the_person_their_appointments_and_flags_and_is_audited(
+    setup: tuple[Services, MovableClock],
 ) -> None:
-    services, _clock, followup = setup
+    services, _clock = setup
     person = demo01(services)
-    followup.appointments_of[person] = [SPIP]
+    followed_up(services, person)
     data = rights.export(services, person, by=Actor.counsellor(1), form="print")
     assert data["person"]["code"] == "DEMO01"
-    assert data["followup"] == {"appointments": ["spip"], "flags": []}
-    assert actions(services) == [("person_exported", "1", person)]
+    [spip] = data["appointments"]
+    assert (spip["kind"], spip["place"], spip["created_by"]) == ("spip", "SPIP d'Arras", "cpip")
+    assert [r["label"] for r in spip["reminders"]] == ["J-7", "J-1", "H-2", "follow-up"]
+    assert [f["reason"] for f in data["flags"]] == ["counsellor"]
+    assert actions(services)[-1] == ("person_exported", "1", person)
 
 
-def test_erasure_forgets_the_follow_up_and_is_audited_once(
-    setup: tuple[Services, MovableClock, KeptFollowUp],
+def test_erasure_deletes_appointments_reminders_and_flags_and_is_audited_once(
+    setup: tuple[Services, MovableClock],
 ) -> None:
-    services, _clock, followup = setup
+    services, _clock = setup
     person = demo01(services)
-    followup.appointments_of[person] = [SPIP]
+    followed_up(services, person)
     assert rights.erase(services, person, by=Actor.counsellor(1))
     assert not rights.erase(services, person, by=Actor.counsellor(1))
-    assert followup.appointments_of == {}
-    assert actions(services) == [("person_erased", "1", person)]
+    with read_session(services.engine) as session:
+        for model in (Appointment, Reminder, Flag):
+            assert session.exec(select(model)).all() == [], model.__name__
+    assert [a for a in actions(services) if a[0] == "person_erased"] == [
+        ("person_erased", "1", person)
+    ]
     with pytest.raises(NotFound):
         rights.erase(services, 999, by=CLI)
 
 
 def test_the_purge_erases_follow_ups_ended_longer_ago_than_the_retention(
-    setup: tuple[Services, MovableClock, KeptFollowUp],
+    setup: tuple[Services, MovableClock],
 ) -> None:
-    services, clock, _followup = setup
+    services, clock = setup
     person = demo01(services)
     with services.write() as tx:
         found = tx.session.get(Person, person)

@@ -16,6 +16,7 @@ import itertools
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from html import unescape
 from pathlib import Path
@@ -25,16 +26,15 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
-from bot import counsellors
+from bot import appointments, counsellors, flags
 from bot.app import compose, create_app
 from bot.clock import MovableClock
 from bot.demo import seed_demo
-from bot.followup import FlagLine
 from bot.locks import WriterLock
 from bot.services import Services
 from bot.settings import Settings
 from bot.turn import Inbound, run_turn
-from dialogs.events import System
+from dialogs.events import Pressed, System
 from storage.database import make_engine
 from storage.enums import Channel
 from tests.conftest import START
@@ -51,7 +51,6 @@ from tests.console.desk import (
     audit,
     two_caseloads,
 )
-from tests.followup import KeptFollowUp
 
 
 class May(StrEnum):
@@ -77,7 +76,6 @@ LOGINS = {
     Who.ADMIN: (ADMIN_LOGIN, ADMIN_PASSWORD),
 }
 SPARE_LOGIN = "cpip.c"  # an account that an administrator may disable in a case
-FLAG_ID = 7
 NOT_FOUND = "Cette page n'existe pas, ou elle ne vous est pas ouverte."
 
 
@@ -106,6 +104,21 @@ MATRIX: dict[tuple[str, str], Case] = {
         May.FOLLOWER, 303, form={"text": "Bonjour"}
     ),
     ("POST", "/console/persons/{person_id}/flags/{flag_id}/dealt"): Case(May.FOLLOWER, 303),
+    ("POST", "/console/persons/{person_id}/appointments"): Case(
+        May.FOLLOWER, 303, form={"kind": "spip", "day": "2026-03-12", "time": "14:30"}
+    ),
+    ("POST", "/console/persons/{person_id}/appointments/{appointment_id}/move"): Case(
+        May.FOLLOWER, 303, form={"day": "2026-03-10", "time": "10:00"}
+    ),
+    ("POST", "/console/persons/{person_id}/appointments/{appointment_id}/cancel"): Case(
+        May.FOLLOWER, 303
+    ),
+    ("POST", "/console/persons/{person_id}/appointments/{appointment_id}/done"): Case(
+        May.FOLLOWER, 303
+    ),
+    ("POST", "/console/persons/{person_id}/appointments/{appointment_id}/missed"): Case(
+        May.FOLLOWER, 303
+    ),
     ("POST", "/console/persons/{person_id}/release-date"): Case(
         May.FOLLOWER, 303, form={"day": "2026-05-04"}
     ),
@@ -168,24 +181,21 @@ class World:
     folder: Path
     template: Path
     spare_id: int
+    flag_ids: dict[int, int]
+    """Each person's flag (they asked for a counsellor)."""
+    appointment_ids: dict[int, int]
+    """Each person's appointment, given by their counsellor."""
     cases: Iterator[int] = field(default_factory=itertools.count)
 
     def fresh(self) -> Services:
-        """The services on a fresh copy of the database, with a flag on each person."""
+        """The services on a fresh copy of the database."""
         path = self.folder / f"case-{next(self.cases)}.db"
         shutil.copyfile(self.template, path)
         url = f"sqlite:///{path}"
-        followup = KeptFollowUp(
-            flags_of={
-                person: [FlagLine(FLAG_ID, START, "asked_counsellor", "")]
-                for person in (A_PERSON, B_PERSON)
-            }
-        )
         return dataclasses.replace(
             self.services,
             settings=self.services.settings.model_copy(update={"database_url": url}),
             engine=make_engine(url),
-            followup=followup,
             writer=WriterLock(single_writer=True),
         )
 
@@ -202,10 +212,17 @@ def world(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Wo
     seed_demo(services)
     two_caseloads(services)
     spare = counsellors.add_account(services, SPARE_LOGIN, "CPIP C", "cpip", "cpip-c-password")
-    for person_id in (A_PERSON, B_PERSON):  # something to read and to search
-        run_turn(services, Inbound(person_id, Channel.KIOSK, System("start"), "k-start"))
+    flag_ids, appointment_ids = {}, {}
+    for person_id in (A_PERSON, B_PERSON):  # something to read, search, act on
+        started = run_turn(services, Inbound(person_id, Channel.KIOSK, System("start"), "k1"))
+        help_ = Pressed(started.state.seq, "help")
+        run_turn(services, Inbound(person_id, Channel.KIOSK, help_, "k2"))
+        [flag] = flags.list_flags(services, person_id=person_id)
+        flag_ids[person_id] = flag.id
+        made = appointments.add(services, person_id, "health", START + timedelta(days=3))
+        appointment_ids[person_id] = made.id
     services.engine.dispose()  # the copies hold everything (WAL checkpointed)
-    return World(services, folder, template, spare.id)
+    return World(services, folder, template, spare.id, flag_ids, appointment_ids)
 
 
 def request(
@@ -214,7 +231,8 @@ def request(
     code = CODES[person]
     url = path.format(
         person_id=person,
-        flag_id=FLAG_ID,
+        flag_id=world.flag_ids[person],
+        appointment_id=world.appointment_ids[person],
         counsellor_id=world.spare_id,
         page="index.html",
         name="console.css",

@@ -1,7 +1,7 @@
 """The console's pages, mounted on the app by `install`.
 
 Each module is one part of the console: logging in, the caseload, a person's
-page, release, the rights of the person, the administrators' pages, the flows
+page, their appointments, release, the rights of the person, the administrators' pages, the flows
 catalogue. Every route is a `ConsoleRoute` (headers, errors made pages) and
 declares who may use it through its dependencies (`bot.console.deps`).
 """
@@ -14,7 +14,16 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, Response
 
 from bot.console.context import Console
-from bot.console.routes import account, admin, caseload, catalogue, person, release, rights
+from bot.console.routes import (
+    account,
+    admin,
+    appointments,
+    caseload,
+    catalogue,
+    person,
+    release,
+    rights,
+)
 from bot.console.security import ConsoleRoute
 from bot.services import Services
 
@@ -35,6 +44,6 @@ def static(name: str) -> Response:
 def install(app: FastAPI, services: Services) -> None:
     """Mount the console on the app."""
     app.state.console = Console.build(services)
-    for module in (account, caseload, person, release, rights, admin, catalogue):
+    for module in (account, caseload, person, appointments, release, rights, admin, catalogue):
         app.include_router(module.router)
     app.include_router(static_router)

@@ -1,5 +1,6 @@
 """A person's page: the transcript (by pages, a day, a search), the file beside it,
-private notes, a message into the conversation, flags dealt with.
+private notes, a message into the conversation, flags dealt with (the appointments'
+forms are in `routes.appointments`).
 
 Every view and every change is written in the audit log; a person the counsellor
 does not follow is a 404 (`FollowedDep`).
@@ -10,13 +11,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bot import flags
 from bot.console import words
 from bot.console.context import Console
 from bot.console.deps import (
     ConsoleDep,
+    Followed,
     FollowedDep,
     FormText,
     PostedFollowedDep,
@@ -24,8 +27,10 @@ from bot.console.deps import (
     ScriptFollowedDep,
     ServicesDep,
     parse_id,
+    refused,
 )
-from bot.console.errors import Refused, not_found
+from bot.console.errors import not_found
+from bot.console.followup import CHANGEABLE, AppointmentForm, appointments_of, flag_lines
 from bot.console.person import person_file
 from bot.console.record import record, record_in
 from bot.console.security import ConsoleRoute
@@ -35,6 +40,7 @@ from bot.services import Services
 from bot.turn import retrying
 from bot.tx import Tx
 from storage.enums import Channel
+from storage.flags import get_flag
 from storage.notes import add_note, notes_of
 from storage.search import search as search_transcripts
 
@@ -53,6 +59,11 @@ NOTICES = {
     "reopened": words.FOLLOWUP_REOPENED,
     "dealt": words.FLAG_DEALT,
     "gone": words.FLAG_GONE,
+    "appointment_added": words.APPOINTMENT_ADDED,
+    "appointment_moved": words.APPOINTMENT_MOVED,
+    "appointment_cancelled": words.APPOINTMENT_CANCELLED,
+    "appointment_done": words.APPOINTMENT_DONE,
+    "appointment_missed": words.APPOINTMENT_MISSED,
 }
 ERRORS = {
     "empty_note": words.EMPTY_NOTE,
@@ -80,8 +91,36 @@ def person_page(
     notice: QueryText = "",
     error: QueryText = "",
 ) -> Response:
+    return show_person(
+        services,
+        console,
+        followed,
+        before=before,
+        after=after,
+        day=day,
+        around=around,
+        notice=NOTICES.get(notice, ""),
+        error=ERRORS.get(error, ""),
+    )
+
+
+def show_person(
+    services: Services,
+    console: Console,
+    followed: Followed,
+    *,
+    before: str = "",
+    after: str = "",
+    day: str = "",
+    around: str = "",
+    notice: str = "",
+    error: str = "",
+    form: AppointmentForm | None = None,
+) -> Response:
+    """The person's page (the view audited); `form`, an appointment form refused, is
+    shown again as typed with what to fix (status 400)."""
     asked_day = _day(day)
-    with services.read() as tx:  # one read for all the page shows
+    with services.read() as tx:  # one read for the transcript and the file
         page = read_page(
             tx,
             followed.person_id,
@@ -93,6 +132,10 @@ def person_page(
             around=parse_id(around),
         )
         beside = _beside(services, console, tx, followed.person_id)
+    beside["appointments"] = appointments_of(services, followed.person_id)
+    beside["flags"] = flag_lines(
+        services, followed.person_id, console.pages.translator, console.questions
+    )
     shown = [line.id for line in page.lines]
     detail: dict[str, Any] = {"entries": len(shown)}
     if shown:
@@ -102,6 +145,7 @@ def person_page(
     record(services, followed.staff, "person_viewed", followed.person_id, **detail)
     return console.pages.render(
         "person.html",
+        status_code=400 if form is not None else 200,
         staff=followed.staff,
         page=page,
         who_said=who_said,
@@ -109,9 +153,13 @@ def person_page(
         max_note=MAX_NOTE,
         retention_months=services.settings.retention_months,
         q="",
-        notice=NOTICES.get(notice, ""),
-        error=ERRORS.get(error, ""),
+        notice=notice,
+        error=error,
         day=asked_day.isoformat() if asked_day else "",
+        now=tx.now,
+        changeable=CHANGEABLE,
+        form=form if form is not None and form.appointment_id is None else AppointmentForm(),
+        moving=form if form is not None and form.appointment_id is not None else None,
         **beside,
     )
 
@@ -124,12 +172,10 @@ def _day(raw: str) -> date | None:
 
 
 def _beside(services: Services, console: Console, tx: Tx, person_id: int) -> dict[str, Any]:
-    """What the page shows beside the transcript: the file, notes, appointments, flags."""
+    """What the page shows beside the transcript, read with it: the file, notes."""
     return {
         "file": person_file(services, tx, person_id, console.domains, console.questions),
         "notes": notes_of(tx.session, person_id),
-        "appointments": services.followup.appointments(tx, person_id),
-        "flags": services.followup.flags(tx, person_id),
     }
 
 
@@ -245,14 +291,21 @@ def write_message(
 
 
 @router.post("/{person_id}/flags/{flag_id}/dealt")
-def flag_dealt(services: ServicesDep, followed: PostedFollowedDep, flag_id: str) -> Response:
+def flag_dealt(
+    request: Request, services: ServicesDep, followed: PostedFollowedDep, flag_id: str
+) -> Response:
+    """Mark one of the person's flags dealt with, by the counsellor's login (`bot.flags`)."""
     wanted = parse_id(flag_id)
-    if wanted is None:
-        raise Refused(words.NOT_FOUND, 404)
-    with services.write() as tx:
-        dealt = services.followup.deal_with_flag(
-            tx, followed.person_id, wanted, followed.staff.counsellor_id
-        )
-        if dealt:
-            record_in(tx, followed.staff, "flag_dealt", followed.person_id, flag=wanted)
-    return back_to(followed.person_id, notice="dealt" if dealt else "gone", anchor="#flags")
+    with services.read() as tx:
+        found = get_flag(tx.session, wanted) if wanted is not None else None
+    if found is None or found.person_id != followed.person_id:
+        refused(
+            services, request, followed.staff, "not_theirs", person_id=followed.person_id,
+            asked=flag_id,
+        )  # fmt: skip
+        raise not_found()
+    if found.dealt_at is not None:
+        return back_to(followed.person_id, notice="gone", anchor="#flags")
+    flags.deal_with(services, found.id, by=followed.staff.login)
+    record(services, followed.staff, "flag_dealt", followed.person_id, flag=found.id)
+    return back_to(followed.person_id, notice="dealt", anchor="#flags")

@@ -9,18 +9,12 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from bot import linking
-from bot.authoring.release_sheet import render_release_sheet
+from bot.authoring.release_sheet import person_sheet
 from bot.console.deps import FormText, PostedFollowedDep, ServicesDep
 from bot.console.record import record_in
 from bot.console.routes.person import back_to
 from bot.console.security import CATALOGUE_POLICY, ConsoleRoute
-from bot.followup import kind_name
 from bot.release import release
-from bot.services import Services
-from bot.turn import state_of
-from dialogs.actions import plan_of
-from dialogs.outputs import Message
-from storage.conversation import load_conversation
 from storage.errors import NotFound
 from storage.persons import get_person
 
@@ -72,31 +66,9 @@ def link_code(services: ServicesDep, followed: PostedFollowedDep) -> Response:
         actor_id=str(followed.staff.counsellor_id),
     )
     return HTMLResponse(
-        _sheet(services, followed.person_id, issued),
+        person_sheet(services, followed.person_id, issued),
         headers={"Content-Security-Policy": CATALOGUE_POLICY},
     )
-
-
-def _sheet(services: Services, person_id: int, issued: linking.IssuedCode) -> str:
-    with services.read() as tx:
-        found = load_conversation(tx.session, person_id, for_update=False)
-        translator = services.catalogs.get(found.person.language)
-        plan = plan_of(state_of(found), services.flows)
-        appointments = [a for a in services.followup.appointments(tx, person_id) if a.at > tx.now]
-    left = [
-        f"{translator.render(Message(title.msgid))}"
-        for _domain, items in plan.domains
-        for title, done in items
-        if not done
-    ]
-    coming = [
-        f"{translator.when(a.at)} · {translator.gettext(kind_name(a.kind))}"
-        + (f" · {a.place}" if a.place else "")
-        for a in appointments
-        if a.status in ("planned", "confirmed")
-    ]
-    name = f"{found.person.first_name} {found.person.last_name}"
-    return render_release_sheet(translator, name, issued, left_to_do=left, appointments=coming)
 
 
 @router.post("/{person_id}/followup")

@@ -30,7 +30,6 @@ def export_page(services: ServicesDep, console: ConsoleDep, followed: FollowedDe
         staff=followed.staff,
         data=data,
         exported_at=datetime.fromisoformat(data["exported_at"]),
-        followup=json.dumps(data["followup"], ensure_ascii=False, indent=2) or "—",
     )
 
 
