@@ -1,14 +1,14 @@
 """A counsellor's day in the console, in Debian's Chromium, on the demo data.
 
-The demo CPIP logs in and finds the flagged person first; reads and searches Démo A's
-transcript; writes a private note; writes to Démo A, who reads it at the kiosk; sees
-what Démo A says next appear on the open page (console.js); sets the release date,
-marks the release, makes the link code and prints the release sheet; Démo A links
-their phone with that code, and the counsellor's next message arrives on Telegram
-(aiogram through a local Bot API server); the flag is marked dealt with.
-
-Flags come through the follow-up port (`bot.followup`); until the appointments and
-flags module is wired, the test gives the port a flag kept in memory.
+Démo B asks for a counsellor at the kiosk (a real turn raises the flag). The demo
+CPIP logs in and finds Démo B first; reads and searches Démo A's transcript; writes a
+private note; writes to Démo A, who reads it at the kiosk; gives Démo A an
+appointment, whose reminders are planned and whose "Nouveau rendez-vous" Démo A
+reads at the kiosk; sees what Démo A says next appear on the open page
+(console.js); sets the release date, marks the release, makes the link code and
+prints the release sheet, which lists the appointment; Démo A links their phone
+with that code, and the counsellor's next message arrives on Telegram (aiogram
+through a local Bot API server); Démo B's flag is marked dealt with.
 """
 
 from __future__ import annotations
@@ -17,23 +17,23 @@ import asyncio
 import html
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from playwright.async_api import Browser, Dialog, Page
 
+from bot import appointments, flags
 from bot.app import create_app
-from bot.followup import FlagLine
 from bot.services import Services
 from bot.turn import Inbound, run_turn
-from dialogs.events import System
+from dialogs.events import Pressed, System
 from storage.database import read_session
-from storage.enums import Channel
+from storage.enums import Channel, FlagReason
 from storage.transcript import recent_transcript
-from tests.followup import KeptFollowUp
 from tests.kiosk.visitor import Kiosk
 from tests.telegram.botapi import BotAPI
 from tests.telegram.phone import Phone
@@ -41,16 +41,22 @@ from tests.telegram.phone import Phone
 pytestmark = pytest.mark.e2e
 
 DEMO_A, DEMO_B = 1, 2
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def at_the_kiosk(base_url: str, text: str | None = None) -> str:
-    """Démo A logs in at the kiosk (and writes `text`); the chat page's text."""
+    """Démo A logs in at the kiosk (and writes `text`); the chat page's text as read
+    (words explained are buttons; French narrow spaces as plain ones)."""
     with httpx.Client(base_url=base_url) as http:
         kiosk = Kiosk(http)  # type: ignore[arg-type]  # the same calls as a TestClient
         assert kiosk.login().status_code == 303
         if text is not None:
             assert kiosk.say(text).status_code == 303
-        return html.unescape(kiosk.chat().text)
+        return read(kiosk.chat().text)
+
+
+def read(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", page)).replace("\u202f", " ")
 
 
 async def submit(page: Page, selector: str) -> None:
@@ -67,12 +73,9 @@ async def test_a_counsellors_day(
     results_dir: Path,
 ) -> None:
     services = phone_services
-    flags = KeptFollowUp(
-        flags_of={DEMO_B: [FlagLine(1, datetime.now(UTC), "asked_counsellor", "")]},
-        dealt_by={1: "CPIP démo"},
-    )
-    services.followup = flags
-    run_turn(services, Inbound(DEMO_B, Channel.KIOSK, System("start"), "b-start"))
+    started = run_turn(services, Inbound(DEMO_B, Channel.KIOSK, System("start"), "b-start"))
+    asked = Pressed(started.state.seq, "help")  # « Parler à un conseiller »
+    run_turn(services, Inbound(DEMO_B, Channel.KIOSK, asked, "b-help"))
     base = live_server(create_app(services=services))
     await asyncio.to_thread(at_the_kiosk, base, "J'ai perdu mon téléphone, aidez-moi")
 
@@ -125,6 +128,25 @@ async def test_a_counsellors_day(
     )
     assert "greffe" not in kiosk_page  # the note is never shown to the person
 
+    # An appointment: its reminders are planned, and Démo A is told at the kiosk.
+    day = (datetime.now(PARIS) + timedelta(days=10)).date()
+    await page.select_option("#appointment-kind", "spip")
+    await page.fill("#appointment-day", day.isoformat())
+    await page.fill("#appointment-time", "14:30")
+    await page.fill("#appointment-place", "SPIP d'Arras")
+    await submit(page, "#new-appointment button[type=submit]")
+    assert "ses rappels sont prévus" in await page.locator(".notice").inner_text()
+    booked = page.locator("li.appointment", has_text="Convocation au SPIP")
+    assert "SPIP d'Arras" in await booked.inner_text()
+    assert "Rappels :" in await booked.inner_text()
+    [made] = appointments.list_of(services, DEMO_A)
+    assert made.start == datetime(day.year, day.month, day.day, 14, 30, tzinfo=PARIS)
+    assert [r.label for r in made.reminders] == ["J-7", "J-1", "H-2", "follow-up"]
+    for label in ("J-7 (prévu le", "J-1 (prévu le", "H-2 (prévu le", "le lendemain (prévu le"):
+        assert label in await booked.inner_text()
+    kiosk_page = await asyncio.to_thread(at_the_kiosk, base)
+    assert "Nouveau rendez-vous : Convocation au SPIP" in kiosk_page
+
     # What the person says next comes to the open page by itself.
     await page.goto(f"{base}/console/persons/1#last")
     await asyncio.to_thread(at_the_kiosk, base, "Merci, à demain")
@@ -141,7 +163,9 @@ async def test_a_counsellors_day(
         await page.click("form[action$='/link-code'] button")
     sheet = await opened.value
     await sheet.wait_for_load_state()
-    assert "Pour : Démo A" in await sheet.locator(".who").inner_text()
+    assert "Pour : Démo A" in read(await sheet.locator(".who").inner_text())
+    assert "Vos prochains rendez-vous" in await sheet.locator("main").inner_text()
+    assert "Convocation au SPIP · SPIP d'Arras" in await sheet.locator("main").inner_text()
     shown = await sheet.locator("p.code").inner_text()
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2}", shown)
     pdf = results_dir / "release-sheet.pdf"
@@ -177,8 +201,13 @@ async def test_a_counsellors_day(
 
     # The flag of Démo B, dealt with.
     await page.goto(f"{base}/console/persons/2")
-    await submit(page, "form[action$='/flags/1/dealt'] button")
+    flag = page.locator("ul.flags li.open")
+    assert "A demandé un conseiller · À la borne" in await flag.inner_text()
+    await submit(page, "ul.flags li.open form button")
     assert "Signalement traité." in await page.locator(".notice").inner_text()
+    assert "par cpip.demo" in await page.locator("ul.flags li.dealt").inner_text()
+    [dealt] = flags.list_flags(services, person_id=DEMO_B)
+    assert (dealt.reason, dealt.dealt_by) == (FlagReason.COUNSELLOR, "cpip.demo")
     await page.goto(f"{base}/console")
     assert await page.locator("tr.flagged").count() == 0
 
