@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     pin_slow_seconds: int = Field(default=30, ge=1)
     """After `pin_attempts` wrong tries, the first wait; it doubles with each further one,
     up to `pin_lock_minutes`."""
+    login_delay_seconds: float = Field(default=1.0, ge=0, le=10)
+    """A refused login is answered after this delay, a slowed one after three times it:
+    the screen waits, the server does not (no thread is held), and a crowd of tries
+    goes no faster than its answers."""
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=64)
     timezone: str = "Europe/Paris"

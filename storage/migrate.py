@@ -38,6 +38,20 @@ def head() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
+def known(revision: str) -> bool:
+    """Whether `revision` is one of the migrations shipped with the code."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return (
+            ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision)
+            is not None
+        )
+    except CommandError:
+        return False
+
+
 def current(engine: Engine) -> str | None:
     """The migration the database is at (None: not migrated)."""
     from alembic.runtime.migration import MigrationContext

@@ -23,6 +23,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "argon2_time_cost": 1,
         "argon2_memory_kib": 64,
         "secret_key": TEST_KEY,
+        "login_delay_seconds": 0,  # wrong PINs answered at once (the delay has its own test)
         **overrides,
     }
     return Settings.model_validate(values)

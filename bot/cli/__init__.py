@@ -1,18 +1,20 @@
-"""The `filrouge` command: serve, worker, db upgrade, person ..., facility ...,
-appointment add / list / show / move / cancel / done / missed, flags, counsellor add /
-list / deactivate / assign, purge, flows check / doc / plain, services import, understand."""
+"""The `filrouge` command: serve, worker, db upgrade, keys new, backup, restore,
+person ..., facility ..., appointment add / list / show / move / cancel / done / missed,
+flags, counsellor add / list / deactivate / assign, purge, flows check / doc / plain,
+services import, understand."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.cli import appointments, flags, people, worker
+from bot.cli import appointments, flags, keeping, people, worker
 from bot.cli.counsellors import add_commands as add_counsellor_commands
 from bot.cli.flows import flows_check, flows_doc, flows_plain, services_import
 from bot.cli.understand import understand
@@ -27,8 +29,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"filrouge: a FILROUGE_ setting is wrong:\n{error}", file=sys.stderr)
         return 2
-    handler = args.handler
-    result: int = handler(settings, args)
+    # What the service writes (the SQLite database and its journal, the key file,
+    # release sheets, backups) is for its own user only.
+    before = os.umask(0o077)
+    try:
+        result: int = args.handler(settings, args)
+    finally:
+        os.umask(before)
     return result
 
 
@@ -53,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance").add_subparsers(required=True)
     upgrade = db.add_parser("upgrade", help="apply the migrations (safe to run twice)")
     upgrade.set_defaults(handler=_db_upgrade)
+    keeping.add_commands(commands)  # keys new, backup, restore
 
     # `person ...` and `facility ...` (bot/cli/people.py).
     people.add_commands(commands)

@@ -38,6 +38,10 @@ class Refused(Exception):
         self.status = status
 
 
+PIN_DIGITS = 6
+"""A drawn PIN's length: 10⁶ guesses, each slowed after a few wrong ones (bot/kiosk/login)."""
+
+
 def add_commands(commands: Any) -> None:
     """The `person` and `facility` commands, on the `filrouge` parser's subparsers."""
     person = commands.add_parser("person", help="persons").add_subparsers(
@@ -48,7 +52,7 @@ def add_commands(commands: Any) -> None:
     add.add_argument("--last-name", required=True)
     add.add_argument("--language", default="fr", choices=["fr", "ar", "en", "ro"])
     add.add_argument("--code", help="personal code (default: drawn at random)")
-    add.add_argument("--pin", help="4 to 8 digits (default: drawn at random)")
+    add.add_argument("--pin", help="4 to 8 digits (default: 6 drawn at random)")
     add.add_argument("--facility", default="demo", help="facility code (default: demo)")
     add.set_defaults(handler=_run(person_add))
 
@@ -69,7 +73,7 @@ def add_commands(commands: Any) -> None:
         command = person.add_parser(name, help=helped)
         command.add_argument("code", metavar="PERSONCODE", help="the person's kiosk code")
         if name == "reset-pin":
-            command.add_argument("--pin", help="4 to 8 digits (default: drawn at random)")
+            command.add_argument("--pin", help="4 to 8 digits (default: 6 drawn at random)")
         command.set_defaults(handler=_run(handler))
 
     assigned = person.add_parser("assign", help="a counsellor follows this person")
@@ -171,7 +175,11 @@ def _counsellor(session: Session, login: str) -> Counsellor:
 
 
 def _new_pin(given: str | None) -> str:
-    pin = given if given is not None else "".join(secrets.choice("0123456789") for _ in range(4))
+    pin = (
+        given
+        if given is not None
+        else "".join(secrets.choice("0123456789") for _ in range(PIN_DIGITS))
+    )
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
         raise Refused("the PIN is 4 to 8 digits.", status=2)
     return pin

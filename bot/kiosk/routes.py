@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from babel.numbers import format_decimal
 from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from bot.i18n import LANGUAGES
 from bot.kiosk import documents, login_token, read_aloud, words
@@ -95,7 +97,7 @@ def login_page(
 
 
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     services: ServicesDep,
     pages: PagesDep,
@@ -104,27 +106,51 @@ def login(
     lang: Field = "",
     csrf: Field = "",
 ) -> Response:
+    response, outcome = await run_in_threadpool(
+        _login, request, services, pages, code, pin, lang, csrf
+    )
+    # Wrong tries are answered late, on the event loop: a crowd of them holds no thread,
+    # and each client goes no faster than its answers.
+    delay = services.settings.login_delay_seconds
+    if outcome is Outcome.REFUSED:
+        await anyio.sleep(delay)
+    elif outcome is Outcome.SLOWED:
+        await anyio.sleep(3 * delay)
+    return response
+
+
+def _login(
+    request: Request,
+    services: Services,
+    pages: Pages,
+    code: str,
+    pin: str,
+    lang: str,
+    csrf: str,
+) -> tuple[Response, Outcome | None]:
     language = _login_language(request, lang)
     if not login_token.matches(request, csrf):
         raise Refused(words.FORBIDDEN, 403, "/kiosk", language)
     if not code.strip() or not pin.strip():
-        return _login_form(services, pages, language, error=words.MISSING)
+        return _login_form(services, pages, language, error=words.MISSING), None
     source = request.client.host if request.client else ""
     result = log_in(services, code, pin, source)
     services.metrics.logins.labels(str(result.outcome)).inc()
     if result.outcome is Outcome.SLOWED:
-        return _login_form(services, pages, language, locked_minutes=result.minutes_left)
+        form = _login_form(services, pages, language, locked_minutes=result.minutes_left)
+        return form, result.outcome
     if result.outcome is Outcome.BUSY:
-        return _login_form(services, pages, language, error=words.CROWDED, status_code=503)
+        form = _login_form(services, pages, language, error=words.CROWDED, status_code=503)
+        return form, result.outcome
     if result.outcome is Outcome.REFUSED:
-        return _login_form(services, pages, language, error=words.REFUSED)
+        return _login_form(services, pages, language, error=words.REFUSED), result.outcome
     start = Inbound(result.person_id, Channel.KIOSK, System("start"), f"login:{result.session_id}")
     run_turn(services, start)
     response = RedirectResponse("/kiosk/chat", 303)
     kiosk_session.set_cookie(response, services, result.raw_token)
     kiosk_session.clear_prefs_cookie(response, services)  # a new person: the default choices
     login_token.clear_cookie(response, services)
-    return response
+    return response, result.outcome
 
 
 def _login_language(request: Request, chosen: str = "") -> str:

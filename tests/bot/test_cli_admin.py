@@ -140,7 +140,7 @@ def test_reset_pin_prints_a_new_pin_that_works_and_the_old_one_no_longer_does(
     assert log_in(demo, "DEMO01", "1234").outcome is Outcome.REFUSED
     pin = drawn.out.split("New PIN for DEMO02: ")[1].split()[0]
     assert pin.isdigit()
-    assert len(pin) == 4
+    assert len(pin) == 6  # six digits unless an administrator chooses
     assert log_in(demo, "DEMO02", pin).outcome is Outcome.OK
 
 

@@ -64,6 +64,8 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database with Démo A (DEMO01), made once for the module."""
     path = tmp_path_factory.mktemp("cli") / "facility.db"
     assert filrouge(path, "db", "upgrade").returncode == 0
+    facility = filrouge(path, "facility", "add", "demo", "--name", "InSERRE Démo")
+    assert facility.returncode == 0, facility.stderr
     added = filrouge(
         path, "person", "add", "--first-name", "Démo", "--last-name", "A",
         "--code", "DEMO01", "--pin", "1234",

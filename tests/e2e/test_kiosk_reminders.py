@@ -87,15 +87,16 @@ async def test_a_reminder_waits_at_login_and_i_cannot_come_reaches_the_counsello
     await page.screenshot(path=str(results_dir / "kiosk-reminder.png"), full_page=True)
 
     await _press(page, f"appt:{made.id}:no")
-    last = (await page.locator(".bubble.theirs p").all_inner_texts())[-1]
-    assert last == "C'est noté. Pourquoi ne pouvez-vous pas venir ?"
-    assert "Je suis malade" in await page.locator(".prompt").inner_text()
+    # The open question is docked at the bottom, with its answers.
+    prompt = await page.locator(".dock").inner_text()
+    assert "Je le note. Pourquoi ne pouvez-vous pas venir\u202f?" in prompt
+    assert "Je suis malade" in prompt
     await _press(page, "sick")
     said = " ".join(await page.locator(".bubble.theirs p").all_inner_texts())
     assert "Dites-le tout de suite à votre CPIP" in said
-    assert "Un conseiller est prévenu" in said
+    assert "J'ai prévenu un conseiller" in said
     # Back where the person was: the home menu, and the card has nothing to answer now.
-    assert "Santé" in await page.locator(".prompt").inner_text()
+    assert "Santé" in await page.locator(".dock").inner_text()
     assert await page.locator(".card-answers").count() == 0
     await page.screenshot(path=str(results_dir / "kiosk-reminder-answered.png"), full_page=True)
 

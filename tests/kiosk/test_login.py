@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -161,3 +163,24 @@ def test_lock_is_audited(kiosk: Kiosk, services: Services) -> None:
 def test_empty_form_asks_for_both_codes(kiosk: Kiosk) -> None:
     response = kiosk.login(code="", pin="")
     assert "Écrivez votre code personnel et votre code PIN." in response.text
+
+
+def test_a_wrong_pin_is_answered_late_without_holding_up_anyone_else(
+    make_services: Callable[..., Services],
+) -> None:
+    services = make_services(login_delay_seconds=2.0, web_threads=1)
+    with TestClient(create_app(services=services), base_url="http://kiosk.test") as client:
+        answers: list[httpx.Response] = []
+        wrong = threading.Thread(target=lambda: answers.append(Kiosk(client).login(pin="0000")))
+        began = time.monotonic()
+        wrong.start()
+        while not any(e.action == "kiosk_login_failed" for e in _audit(services)):
+            assert wrong.is_alive(), "the wrong PIN was answered at once"
+            time.sleep(0.01)  # polling the audit for the fact: the try is checked
+        # The refusal now waits; with one web thread, another screen is still served.
+        other = TestClient(client.app, base_url="http://kiosk.test")
+        assert Kiosk(other).login(code="DEMO02", pin="5678").status_code == 303
+        assert wrong.is_alive(), "the other screen waited for the refusal's delay"
+        wrong.join(timeout=30)
+        assert REFUSED in answers[0].text
+        assert time.monotonic() - began >= 2.0

@@ -132,10 +132,10 @@ def test_a_session_ends_after_its_longest_life_however_busy(
     while busy + idle < lifetime:
         clock.advance(idle - timedelta(seconds=1))
         busy += idle - timedelta(seconds=1)
-        assert logged_in.say("bof").headers["location"] == "/kiosk/chat#last"
+        assert logged_in.say("bof").headers["location"] == "/kiosk/chat"
     clock.advance(lifetime - busy)
     response = logged_in.client.get("/kiosk/chat", follow_redirects=False)
-    assert response.headers["location"] == "/kiosk?idle=1"
+    assert response.headers["location"] == "/kiosk?idle=1&in=fr"
 
 
 def test_a_new_login_ends_the_persons_other_open_session(

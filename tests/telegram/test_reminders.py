@@ -105,7 +105,7 @@ async def test_a_reminder_is_confirmed_on_the_phone_and_its_calendar_file_reads_
 
     phone.press("J'y serai")
     answer = (await phone.wait_replies(4))[-1]
-    assert answer.startswith("C'est noté : vous y serez. Merci de l'avoir dit.")
+    assert answer.startswith("Merci de l'avoir dit : je note que vous y serez.")
     view = await asyncio.to_thread(appointments.get, services, made.id)
     assert view.status == AppointmentStatus.CONFIRMED
     assert (view.changes[-1].actor_kind, view.changes[-1].actor_id) == ("person", "1")

@@ -36,7 +36,7 @@ from storage.models import Outbox, Reminder, TranscriptEntry
 from storage.persons import attach_identity, create_facility, create_person
 from storage.reminders import Planned, plan
 from storage.rows import id_of
-from tests.services import make_settings
+from tests.services import TEST_KEY, make_settings
 
 PERSONS = 300
 PER_PERSON = 4
@@ -113,6 +113,7 @@ def worker(url: str, zone: str, *args: str) -> subprocess.Popen[str]:
         "FILROUGE_DATABASE_URL": url,
         "FILROUGE_TIMEZONE": zone,
         "FILROUGE_REMINDER_BATCH": "50",
+        "FILROUGE_SECRET_KEY": TEST_KEY,  # a server database keeps no key file
     }
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "worker", *args],
