@@ -9,7 +9,9 @@ with `--backend postgresql` or `both`), then measures, each with its percentiles
   a naive search would cost (and it finds less: no accents folded, no prefixes);
 * the server time to open the latest page of the 5 000-message transcript and the
   caseload page of 80 persons: the real app, in process (ASGI, no network), a
-  counsellor logged in, each view written to the audit log as in production.
+  counsellor logged in, each view written to the audit log as in production. Every
+  person has an appointment done and one to come, and one in seven an open flag:
+  the caseload reads them as it does in service.
 
 Targets (issue 9): search p95 <= 100 ms; latest page <= 50 ms; caseload <= 50 ms.
 Every loop is bounded; PostgreSQL listens on 127.0.0.1 only.
@@ -46,13 +48,22 @@ from bot.app import compose, create_app  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from storage.counsellors import account_by_login  # noqa: E402
 from storage.database import make_engine, read_session  # noqa: E402
-from storage.enums import Channel, Direction, Role  # noqa: E402
+from storage.enums import (  # noqa: E402
+    AppointmentStatus,
+    Channel,
+    Direction,
+    FlagReason,
+    Origin,
+    Role,
+)
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import (  # noqa: E402
+    Appointment,
     Assignment,
     ConversationState,
     Counsellor,
     Facility,
+    Flag,
     Person,
     TranscriptEntry,
 )
@@ -132,6 +143,35 @@ def build(url: str, persons: int, messages: int, caseload: int, long: int) -> Wo
                         "data": {"done": {"sante": ["css", "vitale"][: p % 3], "papiers": ["identite"]}},
                     }
                     for p in followed
+                ],
+            )  # fmt: skip
+            now = datetime.now(UTC)
+            connection.execute(
+                insert(table_of(Appointment)),
+                [
+                    {
+                        "person_id": p, "kind": "spip" if later else "health",
+                        "start_at": now + timedelta(days=3 + p % 20) if later else START,
+                        "duration_minutes": None, "place": "SPIP", "address": "",
+                        "directions": "", "with_whom": "", "bring": "", "inside": False,
+                        "origin": Origin.COUNSELLOR, "created_by": LOGIN,
+                        "status": AppointmentStatus.PLANNED if later else AppointmentStatus.DONE,
+                        "sequence": 0, "created_at": START, "updated_at": START,
+                    }
+                    for p in ids
+                    for later in (False, True)
+                ],
+            )  # fmt: skip
+            connection.execute(
+                insert(table_of(Flag)),
+                [
+                    {
+                        "person_id": p, "reason": FlagReason.COUNSELLOR, "appointment_id": None,
+                        "at": START, "last_at": START, "times": 1, "detail": {},
+                        "dealt_at": None, "dealt_by": None,
+                    }
+                    for p in ids
+                    if p % 7 == 0
                 ],
             )  # fmt: skip
         long_person = followed[0]
