@@ -41,10 +41,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pydantic import SecretStr  # noqa: E402
 from sqlalchemy import bindparam, insert, select, text  # noqa: E402
 from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
 
 from bot.app import compose, create_app  # noqa: E402
+from bot.keys import new_key  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from storage.counsellors import account_by_login  # noqa: E402
 from storage.database import make_engine, read_session  # noqa: E402
@@ -283,7 +285,12 @@ def measure(world: World, runs: int) -> list[tuple[str, float, float]]:
 
     from fastapi.testclient import TestClient
 
-    settings = Settings(database_url=world.url, argon2_time_cost=1, argon2_memory_kib=64)
+    settings = Settings(
+        database_url=world.url,
+        argon2_time_cost=1,
+        argon2_memory_kib=64,
+        secret_key=SecretStr(new_key()),  # a server database keeps no key file
+    )
     services = compose(settings)
     try:
         with services.write() as tx:
