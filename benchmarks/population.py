@@ -21,9 +21,14 @@ def free_port() -> int:
 
 
 def populate(
-    database: Path, codes: list[str], pin: str, telegram_ids: list[int] | None = None
+    database: Path | str,
+    codes: list[str],
+    pin: str,
+    telegram_ids: list[int] | None = None,
+    secret_key: str | None = None,
 ) -> None:
-    """Migrate `database` and create a person per code, linked to a Telegram id if given."""
+    """Migrate `database` (a SQLite file, or a database URL) and create a person per
+    code, linked to a Telegram id if given. A server database needs `secret_key`."""
     sys.path.insert(0, str(ROOT))
     from bot.passwords import Hasher
     from bot.settings import Settings
@@ -33,8 +38,14 @@ def populate(
     from storage.persons import attach_identity, create_facility, create_person
     from storage.rows import id_of
 
-    settings = Settings(
-        database_url=f"sqlite:///{database}", argon2_time_cost=1, argon2_memory_kib=64
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    settings = Settings.model_validate(
+        {
+            "database_url": url,
+            "argon2_time_cost": 1,
+            "argon2_memory_kib": 64,
+            "secret_key": secret_key,
+        }
     )
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
