@@ -31,8 +31,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from kiosk_turns import PIN, Figures, load, percentile, start  # the folder of this script
-from population import free_port, populate
+from kiosk_turns import PIN, Figures, load  # the folder of this script
+from population import free_port, peak_rss_mib, percentile, populate, start
 
 PG_BIN = Path(os.environ.get("FILROUGE_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -57,9 +57,9 @@ def postgres_cluster() -> Iterator[str]:
     options = (
         f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
     )
+    pg_ctl = [*run, str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(root / "log")]
     subprocess.run(
-        [*run, str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(root / "log")]
-        + ["-o", options, "-w", "start"],
+        [*pg_ctl, "-o", options, "-w", "start"],
         check=True,
         capture_output=True,
     )
@@ -88,21 +88,6 @@ def env_for(url: str, key: str) -> dict[str, str]:
         "FILROUGE_ARGON2_MEMORY_KIB": "64",
         "FILROUGE_KIOSK_IDLE_SECONDS": "3600",
     }
-
-
-def peak_rss_mib(pid: int) -> float:
-    """The peak RSS of a process and of its children (uvicorn's workers), summed."""
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(c) for c in children.read_text().split()]
-    total = 0.0
-    for one in pids:
-        with contextlib.suppress(FileNotFoundError):
-            for line in Path(f"/proc/{one}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1]) / 1024
-    return total
 
 
 def measure(url: str, key: str, workers: int, kiosks: int, seconds: float) -> tuple[Figures, float]:
