@@ -24,7 +24,6 @@ import asyncio
 import os
 import random
 import re
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -33,8 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-import httpx
-from population import HOST, ROOT, free_port, populate  # the folder of this script
+from population import (
+    HOST,
+    free_port,
+    peak_rss_mib,
+    percentile,
+    populate,
+    start,
+)  # this script's folder
 
 MAX_TURNS_PER_KIOSK = 5_000
 PIN = "2468"
@@ -82,28 +87,6 @@ def make_persons(database: Path, count: int) -> list[str]:
     codes = [f"BENCH{n:03d}" for n in range(count)]
     populate(database, codes, PIN)
     return codes
-
-
-def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://{HOST}:{port}/kiosk/chat", timeout=1).status_code < 500:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"the server on port {port} did not start")
-
-
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def hidden(html: str, name: str) -> str:
@@ -242,13 +225,6 @@ async def load(
     for conn in conns:
         await conn.close()
     return figures
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
 def report(name: str, figures: Figures, seconds: float, rss: float) -> None:

@@ -23,29 +23,28 @@ import asyncio
 import collections
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
-from population import HOST, ROOT, free_port, populate  # the folder of this script
+from population import (
+    HOST,
+    free_port,
+    peak_rss_mib,
+    percentile,
+    populate,
+    start,
+)  # this script's folder
 
 PIN = "246810"
 MAX_TRIES_PER_ATTACKER = 2_000
 MAX_READS = 20_000
 
 
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def start(database: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {
+def env_for(database: Path) -> dict[str, str]:
+    return {
         **{k: v for k, v in os.environ.items() if not k.startswith("FILROUGE_")},
         "FILROUGE_DATABASE_URL": f"sqlite:///{database}",
         "FILROUGE_ARGON2_MEMORY_KIB": "65536",  # the real cost
@@ -53,22 +52,6 @@ def start(database: Path, port: int) -> subprocess.Popen[bytes]:
         "FILROUGE_WEB_THREADS": "16",  # many threads: the hashing bound must hold memory
         "FILROUGE_KIOSK_IDLE_SECONDS": "3600",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://{HOST}:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"the server on port {port} did not start")
 
 
 def csrf(html: str) -> str:
@@ -124,13 +107,6 @@ def kind_of(answer: httpx.Response) -> str:
     return f"other ({answer.status_code})"
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
-
-
 async def run(base: str, attackers: int, seconds: float) -> None:
     person = await logged_in(base)
     try:
@@ -166,7 +142,8 @@ def main() -> int:
         database = Path(tmp) / "bench.db"
         populate(database, ["BENCH000"], PIN)
         port = free_port()
-        server = start(database, port)
+        command = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)]
+        server = start(command, env_for(database), port)
         try:
             print(f"argon2 64 MiB x 3 passes, 16 web threads, {seconds:.0f} s per phase")
             asyncio.run(run(f"http://{HOST}:{port}", attackers, seconds))

@@ -45,7 +45,14 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from population import HOST, ROOT, free_port, populate  # the folder of this script
+from population import (
+    HOST,
+    ROOT,
+    free_port,
+    peak_rss_mib,
+    percentile,
+    populate,
+)  # this script's folder
 
 TOKEN = "123456:BENCH-TOKEN"  # noqa: S105 - a fake token, for the local double only
 FIRST_USER_ID = 7_000_001
@@ -327,13 +334,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def run_bot(
     kind: str, command: list[str], env: dict[str, str], args: argparse.Namespace, tmp: Path
 ) -> Figures:
@@ -379,13 +379,6 @@ def py_spy(pid: int, seconds: float, out: Path, tmp: Path) -> subprocess.Popen[b
         str(int(seconds)),
     ]
     return spawn([*command, "-f", form, "-o", str(out.resolve())], tmp / "py-spy.log")
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
 def report(name: str, figures: Figures, seconds: float) -> float:
