@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.database import make_engine
+from storage.search import outside_models
 from storage.utc import UTCDateTime
 
 
@@ -34,6 +35,8 @@ def configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=render_item,
         compare_type=True,
+        # The search index (FTS5 table, tsvector column) is made by a migration only.
+        include_name=outside_models,
     )
 
 
