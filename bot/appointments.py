@@ -387,9 +387,16 @@ def record_answer(tx: Tx, person_id: int, answer: AppointmentAnswer) -> None:
     if answer.said:
         detail["said"] = answer.said
     if answer.answer == "no":
-        flags.raise_in(
-            tx, person_id, FlagReason.CANNOT_COME, appointment_id=id_of(row), detail=detail
-        )
+        told = find_open(tx.session, person_id, FlagReason.CANNOT_COME, id_of(row))
+        if told is not None and (answer.why or answer.said):
+            # Why, said just after "Je ne peux pas venir": the same flag, now with the reason.
+            told.detail = {**told.detail, **detail}
+            tx.session.add(told)
+            tx.session.flush()
+        else:
+            flags.raise_in(
+                tx, person_id, FlagReason.CANNOT_COME, appointment_id=id_of(row), detail=detail
+            )
     elif answer.answer == "missed":
         flags.raise_in(tx, person_id, FlagReason.MISSED, appointment_id=id_of(row), detail=detail)
     elif answer.answer == "went":
