@@ -1,5 +1,6 @@
 """The rights of the person: a copy of everything kept about them, erasure on request,
-and the retention purge of ended follow-ups. Each is written in the audit log.
+the retention purge of ended follow-ups, and the sweep of the rows of the moment
+(`storage.housekeeping`). Each is written in the audit log.
 
 Erasure deletes every row about the person (transcript, state, identities,
 sessions, codes, outbox, notes, assignments, appointments with their history and
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.actors import CLI, SYSTEM, Actor
@@ -20,6 +21,8 @@ from bot.services import Services
 from bot.tx import Tx
 from storage.audit import record_audit
 from storage.erasure import ended_before, erase_person, export_person
+from storage.housekeeping import Swept
+from storage.housekeeping import sweep as sweep_rows
 from storage.rows import id_of
 
 
@@ -78,6 +81,17 @@ def purge(services: Services, *, dry_run: bool, by: Actor = CLI) -> list[Purged]
             for found in due:
                 _erase(tx, found.person_id, SYSTEM, "retention")
     return due
+
+
+def sweep(services: Services, *, dry_run: bool, by: Actor = CLI) -> Swept:
+    """Delete the rows of the moment older than `moment_days` (only count them,
+    `dry_run`); audited with the counts."""
+    with services.write() as tx:
+        cutoff = tx.now - timedelta(days=services.settings.moment_days)
+        swept = sweep_rows(tx.session, cutoff, dry_run=dry_run)
+        detail = {"dry_run": dry_run, "cutoff": cutoff.isoformat(), **vars(swept)}
+        _audit(tx, by, "moment_rows_purge", None, detail)
+    return swept
 
 
 def _audit(tx: Tx, by: Actor, action: str, person_id: int | None, detail: dict[str, Any]) -> None:

@@ -106,3 +106,6 @@ class Settings(BaseSettings):
     """Transcript entries, search results and audit events per console page."""
     retention_months: int = Field(default=12, ge=1)
     """How long a person's data is kept after their follow-up ended (`filrouge purge`)."""
+    moment_days: int = Field(default=30, ge=1)
+    """How long the rows of the moment (ended kiosk sessions, handled Telegram update ids,
+    link attempts, sent messages' outbox rows, old login waits) are kept (`filrouge purge`)."""

@@ -103,16 +103,25 @@ def purge(settings: Settings, args: argparse.Namespace) -> int:
     services = _services(settings)
     try:
         due = rights.purge(services, dry_run=args.dry_run)
+        swept = rights.sweep(services, dry_run=args.dry_run)
     finally:
         services.close()
     months = settings.retention_months
     if not due:
         print(f"Nothing to purge: no follow-up ended more than {months} months ago.")
-        return 0
-    verb = "Would erase" if args.dry_run else "Erased"
-    print(f"{verb} {len(due)} person(s) whose follow-up ended more than {months} months ago:")
-    for found in due:
-        print(f"  {found.code}  follow-up ended {found.followup_ended_at:%Y-%m-%d}")
+    else:
+        verb = "Would erase" if args.dry_run else "Erased"
+        print(f"{verb} {len(due)} person(s) whose follow-up ended more than {months} months ago:")
+        for found in due:
+            print(f"  {found.code}  follow-up ended {found.followup_ended_at:%Y-%m-%d}")
+    days = settings.moment_days
+    verb = "Would delete" if args.dry_run else "Deleted"
+    print(
+        f"{verb} {swept.total} row(s) of the moment older than {days} days: "
+        f"{swept.kiosk_sessions} kiosk session(s), {swept.telegram_updates} Telegram update "
+        f"id(s), {swept.link_attempts} link attempt(s), {swept.outbox} sent message(s) of "
+        f"the outbox, {swept.login_waits} login wait(s)."
+    )
     return 0
 
 
@@ -140,7 +149,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     assign.set_defaults(handler=counsellor_assign)
 
     purged = commands.add_parser(
-        "purge", help="erase the persons whose follow-up ended FILROUGE_RETENTION_MONTHS ago"
+        "purge",
+        help="erase the persons whose follow-up ended FILROUGE_RETENTION_MONTHS ago, and "
+        "the rows of the moment older than FILROUGE_MOMENT_DAYS",
     )
-    purged.add_argument("--dry-run", action="store_true", help="only list who would be erased")
+    purged.add_argument("--dry-run", action="store_true", help="only list what would go")
     purged.set_defaults(handler=purge)

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.app import compose, create_app
 from storage.database import make_engine, read_session, write_transaction
-from storage.models import Person
+from storage.models import LinkAttempt, Person, TelegramUpdate
 from storage.persons import get_person_by_code
 from tests.bot.test_cli import facility, filrouge
 from tests.console.desk import Desk
@@ -83,15 +83,26 @@ def test_purge_lists_then_erases_the_follow_ups_ended_long_ago(tmp_path: Path) -
         assert person is not None
         person.followup_ended_at = datetime.now(UTC) - timedelta(days=400)
         session.add(person)
+        long_ago = datetime.now(UTC) - timedelta(days=40)
+        session.add(TelegramUpdate(update_id=7, at=long_ago, done_at=long_ago))
+        session.add(LinkAttempt(telegram_user_id="42", at=long_ago))
+        session.add(LinkAttempt(telegram_user_id="42", at=datetime.now(UTC)))  # kept
     engine.dispose()
     dry = filrouge("purge", "--dry-run", database=database)
     assert dry.returncode == 0, dry.stderr
     assert "Would erase 1 person(s) whose follow-up ended more than 12 months ago:" in dry.stdout
     assert "AB3K7Q  follow-up ended" in dry.stdout
+    assert (
+        "Would delete 2 row(s) of the moment older than 30 days: 0 kiosk session(s), "
+        "1 Telegram update id(s), 1 link attempt(s), 0 sent message(s) of the outbox, "
+        "0 login wait(s)."
+    ) in dry.stdout
     done = filrouge("purge", database=database)
     assert "Erased 1 person(s)" in done.stdout
+    assert "Deleted 2 row(s) of the moment" in done.stdout
     again = filrouge("purge", database=database)
     assert "Nothing to purge" in again.stdout
+    assert "Deleted 0 row(s) of the moment" in again.stdout
     engine = make_engine(f"sqlite:///{database}")
     with read_session(engine) as session:
         [kept] = session.exec(select(Person)).all()
