@@ -76,14 +76,7 @@ class Line:
 
 _CARD_BUTTONS = 2
 _LINES = (
-    select(
-        _ENTRY.c.id,
-        _ENTRY.c.direction,
-        _ENTRY.c.text,
-        _ENTRY.c.payload["output"].as_string(),
-        _ENTRY.c.payload["value"].as_string(),
-        *(_ENTRY.c.payload[("buttons", i, "value")].as_string() for i in range(_CARD_BUTTONS)),
-    )
+    select(_ENTRY.c.id, _ENTRY.c.direction, _ENTRY.c.text, _ENTRY.c.payload)
     .where(_ENTRY.c.person_id == bindparam("person_id"))
     .order_by(_ENTRY.c.id.desc())
     .limit(bindparam("limit"))
@@ -100,20 +93,24 @@ def latest_id(session: Session, person_id: int) -> int:
 
 
 def recent_lines(session: Session, person_id: int, limit: int) -> list[Line]:
-    """The last ``limit`` entries of a person as a page shows them, oldest first (their
-    payloads are not read: a page view must cost little)."""
+    """The last ``limit`` entries of a person as a page shows them, oldest first."""
     rows = session.connection().execute(_LINES, {"person_id": person_id, "limit": limit})
-    return [
-        Line(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            tuple(v for v in row[5:] if v) if row[3] == "appointment" else (),
-        )
-        for row in reversed(rows.all())
-    ]
+    return [_line(*row) for row in reversed(rows.all())]
+
+
+def _line(entry_id: int, direction: Direction, text: str, payload: dict[str, Any]) -> Line:
+    # The payload is sealed: what a page needs of it is read here, not in SQL.
+    output, value = _string(payload.get("output")), _string(payload.get("value"))
+    card: tuple[str, ...] = ()
+    if output == "appointment":
+        buttons = payload.get("buttons") or []
+        values = (_string(b.get("value")) for b in buttons[:_CARD_BUTTONS] if isinstance(b, dict))
+        card = tuple(v for v in values if v)
+    return Line(entry_id, direction, text, output, value, card)
+
+
+def _string(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def inbound_seen(session: Session, person_id: int, channel: Channel | str, inbound_id: str) -> bool:

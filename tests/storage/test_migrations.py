@@ -10,14 +10,14 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
 from storage.database import make_engine
-from storage.migrate import alembic_config
+from storage.migrate import alembic_config, compare_type
 
 
 def schema_diff(url: str) -> list[object]:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": compare_type})
             return list(compare_metadata(context, SQLModel.metadata))
     finally:
         engine.dispose()
