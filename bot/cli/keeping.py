@@ -108,7 +108,11 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
     print(f"Backup written: {made.path} ({_size(made.size)}, readable by this user only).")
     kept_apart = key_file(settings) if settings.secret_key is None else None
     where = f"the key file {kept_apart}" if kept_apart else "FILROUGE_SECRET_KEY"
-    print(f"The secret key is not in it: keep a copy of {where} apart, or the PINs are lost.")
+    print(
+        f"The secret key is not in it: keep a copy of {where} apart"
+        + (" and of FILROUGE_DATA_KEYS" if settings.data_keys is not None else "")
+        + ", or the PINs and what people said are lost."
+    )
     return 0
 
 
