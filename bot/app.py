@@ -1,5 +1,6 @@
 """The composition root: the services with every channel's delivery, and one FastAPI
-app serving the kiosk, the health check and the Telegram webhook (the console to come).
+app serving the kiosk, the counsellors' console, the health check and the Telegram
+webhook.
 
 Only this module and the command line (`bot.cli`) import the channels; the core
 (`bot.turn`, `bot.delivery`, ...) never does (import-linter checks it).
@@ -22,6 +23,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.clock import Clock
+from bot.console import routes as console
 from bot.headers import HEADERS
 from bot.health import Readiness, readiness
 from bot.kiosk import routes as kiosk
@@ -123,6 +125,7 @@ def create_app(
     )
     app.state.services = services
     kiosk.install(app, services)
+    console.install(app, services)
 
     @app.get("/healthz")
     async def healthz() -> Response:

@@ -99,3 +99,14 @@ class Settings(BaseSettings):
     """Seconds between two messages to one chat at least (Telegram's limit: about 1)."""
     telegram_bot_username: str = "FilRougeBot"
     """The bot's @username without the @, for the deep links on release sheets."""
+    console_idle_minutes: int = Field(default=30, ge=1)
+    """A console session with no request for this long is ended."""
+    console_session_hours: int = Field(default=12, ge=1)
+    """A console session ends after this long, busy or not: log in again each day."""
+    console_login_attempts: int = Field(default=5, ge=1)
+    """Wrong passwords in a row before a console account is locked."""
+    console_lock_minutes: int = Field(default=15, ge=1)
+    console_page_size: int = Field(default=50, ge=5)
+    """Transcript entries, search results and audit events per console page."""
+    retention_months: int = Field(default=12, ge=1)
+    """How long a person's data is kept after their follow-up ended (`filrouge purge`)."""

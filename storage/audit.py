@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from storage.models import AuditEvent
 from storage.utc import ensure_aware, utcnow
@@ -37,3 +37,25 @@ def record_audit(
     session.add(event)
     session.flush()
     return event
+
+
+def audit_page(
+    session: Session,
+    *,
+    limit: int,
+    before: int | None = None,
+    person_id: int | None = None,
+    actor_id: str | None = None,
+    action: str | None = None,
+) -> list[AuditEvent]:
+    """The latest events (before the event ``before``), filtered, latest first."""
+    query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
+    if before is not None:
+        query = query.where(col(AuditEvent.id) < before)
+    if person_id is not None:
+        query = query.where(AuditEvent.person_id == person_id)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
+    return list(session.exec(query).all())

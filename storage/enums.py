@@ -17,6 +17,7 @@ class Channel(StrEnum):
     KIOSK = "kiosk"
     TELEGRAM = "telegram"
     SYSTEM = "system"  # events no channel carried, such as release
+    COUNSELLOR = "counsellor"  # what a counsellor wrote into the conversation (the console)
 
 
 class Direction(StrEnum):

@@ -7,7 +7,7 @@ foreign keys do not cascade.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -75,6 +75,13 @@ class Person(SQLModel, table=True):
     released_at: datetime | None = _moment()
     unreachable_at: datetime | None = _moment()
     created_at: datetime = _created_at()
+    release_planned_on: date | None = Field(default=None, sa_type=sa.Date)
+    """The day the person is expected to leave, as a counsellor set it (Paris date)."""
+    followup_ended_at: datetime | None = _moment()
+    """When the counsellors closed the follow-up: the retention delay runs from here."""
+    erased_at: datetime | None = _moment()
+    """The person's data was erased (on request or by the retention purge); the row
+    stays, emptied, so that the audit log keeps pointing somewhere."""
 
 
 class ChannelIdentity(SQLModel, table=True):
@@ -109,11 +116,16 @@ class TranscriptEntry(SQLModel, table=True):
     """One message in or out of the conversation. Append-only."""
 
     __tablename__ = "transcript_entry"
-    # Replayed updates (same inbound id) are refused; NULL ids never collide.
-    __table_args__ = (sa.UniqueConstraint("person_id", "channel", "inbound_id"),)
+    __table_args__ = (
+        # Replayed updates (same inbound id) are refused; NULL ids never collide.
+        sa.UniqueConstraint("person_id", "channel", "inbound_id"),
+        # A person's entries in order: the pages of the console, the latest entry
+        # (PostgreSQL needs the id in the index; SQLite has it as the rowid anyway).
+        sa.Index("ix_transcript_entry_person_id_id", "person_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
     at: datetime = _created_at()
     channel: Channel = Field(sa_type=string_enum(Channel))
     direction: Direction = Field(sa_type=string_enum(Direction, 8))
@@ -138,6 +150,9 @@ class Counsellor(SQLModel, table=True):
     role: Role = Field(sa_type=string_enum(Role))
     created_at: datetime = _created_at()
     disabled_at: datetime | None = _moment()
+    failed_logins: int = Field(default=0)
+    """Wrong passwords in a row; the account is locked when it reaches the limit."""
+    locked_until: datetime | None = _moment()
     default_for_facility: bool = Field(
         default=False, sa_column_kwargs={"server_default": sa.false()}
     )
@@ -152,8 +167,35 @@ class Assignment(SQLModel, table=True):
     since: datetime = _created_at()
 
 
+class CounsellorNote(SQLModel, table=True):
+    """A counsellor's private note on a person: never shown to the person. Append-only."""
+
+    __tablename__ = "counsellor_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    counsellor_id: int = Field(foreign_key="counsellor.id")
+    at: datetime = _created_at()
+    text: str = Field(sa_type=sa.Text)
+
+
+class ConsoleSession(SQLModel, table=True):
+    """A counsellor logged in to the console; only the SHA-256 of its token is stored."""
+
+    __tablename__ = "console_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    counsellor_id: int = Field(foreign_key="counsellor.id", index=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = _created_at()
+    last_seen_at: datetime = _created_at()
+    ended_at: datetime | None = _moment()
+
+
 class AuditEvent(SQLModel, table=True):
-    """Who did or read what, when. Append-only."""
+    """Who did or read what, when. Append-only: the database refuses to change or
+    delete a row (triggers, migration 0007)."""
 
     __tablename__ = "audit_event"
 

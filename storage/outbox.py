@@ -164,7 +164,8 @@ def extend_lease(session: Session, ids: Sequence[int], until: datetime) -> None:
 
 def mark_sent(session: Session, sent: Sequence[tuple[Queued, int]], now: datetime) -> int:
     """Telegram accepted these messages (with its message ids): mark them sent and
-    append each to its person's transcript. A message settled meanwhile (sent by
+    append each to its person's transcript (on channel telegram, or the one its
+    entry names: a counsellor's message stays theirs). A message settled meanwhile (sent by
     another sender after a lease ran out) is left as it is. Returns how many were marked.
     """
     if not sent:
@@ -181,7 +182,7 @@ def mark_sent(session: Session, sent: Sequence[tuple[Queued, int]], now: datetim
         Entry(
             person_id=q.person_id,
             at=at,
-            channel=Channel.TELEGRAM,
+            channel=Channel(q.entry.get("channel", Channel.TELEGRAM)),
             direction=Direction.OUT,
             text=str(q.entry.get("text", "")),
             payload=dict(q.entry.get("payload") or {}),

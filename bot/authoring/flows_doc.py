@@ -95,6 +95,16 @@ class FlowView:
 
 def write_catalogue(flows: FlowSet, out: Path) -> Path:
     """Write `<out>/index.html` and `<out>/<flow id>.html` for every flow; the index's path."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, html in render_catalogue(flows).items():
+        (out / name).write_text(html, "utf-8")
+    return out / "index.html"
+
+
+def render_catalogue(flows: FlowSet) -> dict[str, str]:
+    """Every page of the catalogue by file name (`index.html`, `<flow id>.html`); the
+    pages link to each other by these names, so they can be written to a folder or
+    served from one address (the console serves them under `/console/flows/`)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True),
@@ -102,17 +112,16 @@ def write_catalogue(flows: FlowSet, out: Path) -> Path:
         lstrip_blocks=True,
     )
     env.filters["keep"] = keep_together
-    out.mkdir(parents=True, exist_ok=True)
     views = [view_of(flow, flows) for flow in sorted(flows.flows.values(), key=lambda f: f.id)]
     page = env.get_template("flows_doc.html")
+    pages: dict[str, str] = {}
     for view, flow in zip(views, (flows[v.id] for v in views), strict=True):
         captions = {s.id: s.title for s in view.steps}
         headings = {s.id: f"{s.number}. {s.kind}" for s in view.steps}
         diagram = Markup(svg(flow, captions, headings))  # noqa: S704  (our SVG, texts escaped)
-        (out / f"{view.id}.html").write_text(page.render(flow=view, diagram=diagram), "utf-8")
-    index = out / "index.html"
-    index.write_text(env.get_template("flows_doc_index.html").render(flows=views), "utf-8")
-    return index
+        pages[f"{view.id}.html"] = page.render(flow=view, diagram=diagram)
+    pages["index.html"] = env.get_template("flows_doc_index.html").render(flows=views)
+    return pages
 
 
 def view_of(flow: Flow, flows: FlowSet) -> FlowView:

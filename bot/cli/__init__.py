@@ -1,6 +1,7 @@
 """The `filrouge` command: serve, worker, db upgrade, keys new, backup, restore,
 person ..., facility ..., appointment add / list / show / move / cancel / done / missed,
-flags, flows check / doc / plain, services import, understand."""
+flags, counsellor add / list / deactivate / assign, purge, flows check / doc / plain,
+services import, understand."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.cli import appointments, flags, keeping, people, worker
+from bot.cli.counsellors import add_commands as add_counsellor_commands
 from bot.cli.flows import flows_check, flows_doc, flows_plain, services_import
 from bot.cli.understand import understand
 from bot.keys import KeyUnusable
@@ -47,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="filrouge", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the web app (kiosk) in one process")
+    serve = commands.add_parser("serve", help="run the web app (kiosk, console) in one process")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="add demo data if the base is empty")
@@ -71,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
 
     appointments.add_commands(commands)
     flags.add_commands(commands)
+
+    add_counsellor_commands(commands)
 
     flows = commands.add_parser("flows", help="dialog flows").add_subparsers(required=True)
     check = flows.add_parser("check", help="load and lint the flows; non-zero on any error")
@@ -171,6 +175,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  {account.login} / {account.secret}  ({account.who}, {account.language})")
         print(f"Demo counsellor: {DEMO_COUNSELLOR.login} / {DEMO_COUNSELLOR.secret}")
     print(f"Kiosk: on, http://{args.host}:{args.port}/kiosk")
+    print(f"Console: on, http://{args.host}:{args.port}/console")
     if args.workers > 1:
         # Each worker process builds its own services (and its Telegram webhook and
         # reminder worker) from the same environment; the database serializes each

@@ -372,7 +372,7 @@ def person_assign(services: Services, args: argparse.Namespace) -> str:
 
 
 def person_link_code(services: Services, args: argparse.Namespace) -> str:
-    from bot.authoring.release_sheet import render_release_sheet, sheet_path
+    from bot.authoring.release_sheet import person_sheet, sheet_path
     from bot.linking import issue
     from storage.rows import id_of
 
@@ -380,7 +380,7 @@ def person_link_code(services: Services, args: argparse.Namespace) -> str:
         person = _person(tx.session, args.code)
     issued = issue(services, id_of(person))
     translator = services.catalogs.get(str(person.language))  # the person reads it
-    html = render_release_sheet(translator, f"{person.first_name} {person.last_name}", issued)
+    html = person_sheet(services, id_of(person), issued)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     path = sheet_path(out, person.code)

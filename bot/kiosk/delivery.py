@@ -7,10 +7,12 @@ or at their next login. Nothing is sent anywhere.
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.delivery import Letter
 from bot.tx import Tx
 from bot.wording import text_of
-from dialogs.outputs import as_data
+from dialogs.outputs import Output, as_data
 from storage.enums import Channel, Direction
 from storage.outbox import Queued
 from storage.transcript import Entry, append_transcript
@@ -32,7 +34,7 @@ class KioskDelivery:
                 channel=letter.cause,
                 direction=Direction.OUT,
                 text=text_of(output, letter.translator, now=tx.now),
-                payload=as_data(output),
+                payload=_payload(output, letter.cause),
                 language=letter.translator.language,
                 flow_id=letter.flow_id,
                 step_id=letter.step_id,
@@ -41,3 +43,10 @@ class KioskDelivery:
         ]
         append_transcript(tx.session, entries)
         return []
+
+
+def _payload(output: Output, cause: Channel) -> dict[str, Any]:
+    data = as_data(output)
+    if cause == Channel.COUNSELLOR:
+        data["via"] = str(Channel.KIOSK)  # the words are the counsellor's, shown at the kiosk
+    return data

@@ -47,6 +47,11 @@ class TelegramDelivery:
             flow_id=letter.flow_id,
             step_id=letter.step_id,
         )
+        if letter.cause == Channel.COUNSELLOR:
+            # A counsellor's words are recorded as theirs, once Telegram accepted them.
+            for row in rows:
+                row["entry"]["channel"] = str(Channel.COUNSELLOR)
+                row["entry"]["payload"]["via"] = str(Channel.TELEGRAM)
         held = tx.now + HOLD if letter.send_at_once else None
         return enqueue(tx.session, rows, now=tx.now, held_until=held)
 
