@@ -1,14 +1,15 @@
 """The service's secret key, and the keys derived from it for each use.
 
-One secret (32 random bytes, base64) is the root: the PIN pepper, the link
-codes' HMAC key and the data key `k0` are derived from it (HMAC-SHA256 of the
-purpose), so a copy of the database alone gives up neither PINs (their hashes
-need the pepper), nor usable link codes, nor what people said (sealed with the
-data key, `storage.sealed`). `FILROUGE_DATA_KEYS` may name other data keys, to
-rotate them without touching the root (which would lose the PINs). It comes from `FILROUGE_SECRET_KEY`, or from a key file:
-by default `filrouge.key` beside a SQLite database, created (0600) at first
-start. A PostgreSQL install must set `FILROUGE_SECRET_KEY` (`filrouge keys new`
-prints one); keep it out of the database's backups, and back it up apart.
+One secret (32 random bytes, base64) is the root: the PIN pepper, the link codes'
+HMAC key, the data key `k0` and the key of the transcript's search index are derived
+from it (HMAC-SHA256 of the purpose), so a copy of the database alone gives up
+neither PINs (their hashes need the pepper), nor usable link codes, nor what people
+said (sealed with the data key, `storage.sealed`). `FILROUGE_DATA_KEYS` may name
+other data keys, to rotate them without touching the root (which would lose the
+PINs). The root comes from `FILROUGE_SECRET_KEY`, or from a key file: by default
+`filrouge.key` beside a SQLite database, created (0600) at first start. A PostgreSQL
+install must set `FILROUGE_SECRET_KEY` (`filrouge keys new` prints one); keep it out
+of the database's backups, and back it up apart.
 """
 
 from __future__ import annotations
@@ -62,12 +63,18 @@ class Keys:
     def data(self) -> bytes:
         return self.derived("data")
 
+    @property
+    def search(self) -> bytes:
+        return self.derived("search")
+
 
 def data_keyring(settings: Settings, keys: Keys) -> Keyring:
     """The data keys: `FILROUGE_DATA_KEYS` (the first seals), or `k0` derived from the
     secret key. Raises `KeyUnusable` with what to fix."""
     if settings.data_keys is None:
-        return Keyring(DERIVED_DATA_KEY, {DERIVED_DATA_KEY: keys.data}, missing=_MISSING)
+        return Keyring(
+            DERIVED_DATA_KEY, {DERIVED_DATA_KEY: keys.data}, missing=_MISSING, search=keys.search
+        )
     found: dict[str, bytes] = {}
     for item in settings.data_keys.get_secret_value().split(","):
         key_id, _, value = item.strip().partition(":")
@@ -87,7 +94,7 @@ def data_keyring(settings: Settings, keys: Keys) -> Keyring:
                 f"FILROUGE_DATA_KEYS: the key {key_id!r} has no value (`{key_id}:base64key`; "
                 "`filrouge keys new` prints one)"
             )
-    return Keyring(next(iter(found)), found, missing=_MISSING)
+    return Keyring(next(iter(found)), found, missing=_MISSING, search=keys.search)
 
 
 def new_key() -> str:

@@ -139,6 +139,23 @@ class TranscriptEntry(SQLModel, table=True):
     inbound_id: str | None = Field(default=None, max_length=100)
 
 
+class TranscriptWord(SQLModel, table=True):
+    """The blind index of the transcript (`storage.blind_index`): one row per entry and
+    keyed hash of a word or prefix it holds, so that sealed transcripts can be searched.
+
+    Derived from the entries: no foreign key (erasing a person deletes these rows by
+    ``person_id``; a search only returns entries that still exist). The primary key is
+    the lookup's order, one person's hash then the entries latest first.
+    """
+
+    __tablename__ = "transcript_word"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    digest: int = Field(primary_key=True, sa_type=sa.BigInteger)
+    entry_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+
+
 class Counsellor(SQLModel, table=True):
     """A back-office account: CPIP, partner adviser or administrator."""
 
@@ -176,7 +193,8 @@ class CounsellorNote(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     counsellor_id: int = Field(foreign_key="counsellor.id")
     at: datetime = _created_at()
-    text: str = Field(sa_type=sa.Text)
+    text: str = Field(sa_type=SealedText("counsellor_note.text"))
+    """Sealed, as what the person said."""
 
 
 class ConsoleSession(SQLModel, table=True):

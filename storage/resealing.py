@@ -1,6 +1,9 @@
 """The sealed rows of a database, walked: re-sealed under the current data key
 (`filrouge keys rotate`), counted by key, or sampled to check the keys open them.
 
+Entries of the transcript found in clear were written before its search index
+existed: they are indexed as they are sealed (the index has no other way in).
+
 Re-sealing goes row by row in short transactions of a batch each, so it runs beside
 the service: a row the service changed meanwhile is left as the service wrote it
 (sealed with the current key, once every process has the new keys). Running it
@@ -18,7 +21,9 @@ from sqlalchemy import Column, Engine, Table, Text, bindparam, select, type_coer
 from sqlmodel import SQLModel
 
 from storage.database import read_session, write_transaction
+from storage.models import TranscriptEntry
 from storage.sealed import Keyring, SealedJSON, SealedText, SealedUnreadable, key_id_of, keyring_of
+from storage.search import index_entries
 
 BATCH = 200
 
@@ -98,9 +103,13 @@ def _reseal_table(
     engine: Engine, keyring: Keyring, table: Table, columns: list[Column[Any]], batch: int
 ) -> Resealed:
     key = _key_of(table)
-    raw = [type_coerce(c, Text) for c in columns]
-    page = select(key, *raw).where(key > bindparam("after")).order_by(key).limit(batch)
-    first = select(key, *raw).order_by(key).limit(batch)
+    # Entries in clear were written before the search index: indexed as they are sealed.
+    entries = table.name == TranscriptEntry.__tablename__
+    shown = [key, *(type_coerce(c, Text) for c in columns)]
+    if entries:
+        shown.append(table.c.person_id)
+    page = select(*shown).where(key > bindparam("after")).order_by(key).limit(batch)
+    first = select(*shown).order_by(key).limit(batch)
     resealed: Counter[str] = Counter()
     sealed = current = changed = 0
     after: Any = None
@@ -114,25 +123,26 @@ def _reseal_table(
             for row in rows:
                 news: dict[str, str] = {}
                 olds: dict[str, str] = {}
-                for column, value in zip(columns, row[1:], strict=True):
-                    if value is None:
-                        continue
-                    was = key_id_of(value)
-                    if was == keyring.current:
-                        current += 1
+                opened: dict[str, str] = {}
+                for column, value in zip(columns, row[1 : 1 + len(columns)], strict=True):
+                    was = None if value is None else key_id_of(value)
+                    if value is None or was == keyring.current:
+                        current += value is not None
                         continue
                     purpose = _purpose(column)
-                    news[column.name] = keyring.seal(keyring.open(value, purpose), purpose)
+                    opened[column.name] = keyring.open(value, purpose)
+                    news[column.name] = keyring.seal(opened[column.name], purpose)
                     olds[column.name] = value
                     if was is None:
                         sealed += 1
                     else:
                         resealed[was] += 1
-                if (
-                    news
-                    and connection.execute(_update(table, key, row[0], news, olds)).rowcount != 1
-                ):
+                if not news:
+                    continue
+                if connection.execute(_update(table, key, row[0], news, olds)).rowcount != 1:
                     changed += 1
+                elif entries and "text" in olds and key_id_of(olds["text"]) is None:
+                    index_entries(connection, [(row[0], row[-1], opened["text"])])
         if len(rows) < batch:
             return Resealed(table.name, resealed, sealed, current, changed)
         after = rows[-1][0]

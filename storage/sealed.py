@@ -31,6 +31,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
+from storage.blind_index import BlindIndex
 from storage.errors import StorageError
 
 PREFIX = "$s1$"
@@ -61,7 +62,10 @@ class Keyring:
     current: str
     keys: Mapping[str, bytes]
     missing: str = "add its key to the keyring"
+    search: bytes | None = field(default=None, repr=False)
+    """The key of the transcript's blind index (`storage.blind_index`); None: no index."""
     _ciphers: dict[str, AESGCM] = field(init=False, repr=False, compare=False)
+    _blind: BlindIndex | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for key_id, key in self.keys.items():
@@ -75,6 +79,13 @@ class Keyring:
             raise ValueError(f"the current data key {self.current!r} is not in the keyring")
         ciphers = {key_id: AESGCM(key) for key_id, key in self.keys.items()}
         object.__setattr__(self, "_ciphers", ciphers)
+        blind = BlindIndex(self.search) if self.search is not None else None
+        object.__setattr__(self, "_blind", blind)
+
+    @property
+    def blind(self) -> BlindIndex | None:
+        """The hashes of the transcript's blind index (None: this keyring has no search key)."""
+        return self._blind
 
     def seal(self, plain: str, purpose: str) -> str:
         """`plain` sealed with the current key, bound to `purpose`."""

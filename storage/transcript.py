@@ -15,6 +15,8 @@ from storage.enums import Channel, Direction, Language
 from storage.errors import DuplicateInbound
 from storage.models import TranscriptEntry
 from storage.rows import table_of
+from storage.sealed import keyring_of
+from storage.search import index_entries
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class StoredEntry(Entry):
 _ENTRY = table_of(TranscriptEntry)
 _COLUMNS = tuple(c.name for c in _ENTRY.columns if c.name != "id")
 _APPEND = insert(_ENTRY)
+_APPEND_IDS = insert(_ENTRY).returning(_ENTRY.c.id, sort_by_parameter_order=True)
 _SEEN = (
     select(_ENTRY.c.id)
     .where(
@@ -121,7 +124,8 @@ def inbound_seen(session: Session, person_id: int, channel: Channel | str, inbou
 
 
 def append_transcript(session: Session, entries: Sequence[Entry | TranscriptEntry]) -> None:
-    """Append entries in the given order (their ids follow that order), in one INSERT.
+    """Append entries in the given order (their ids follow that order), in one INSERT,
+    and their words to the search index (`storage.search`) when the engine has its key.
 
     Raises :class:`DuplicateInbound` if an inbound id was already recorded (a
     concurrent replay): the turn looks first (under the person's lock), so this
@@ -131,10 +135,20 @@ def append_transcript(session: Session, entries: Sequence[Entry | TranscriptEntr
     rows = [{name: getattr(entry, name) for name in _COLUMNS} for entry in entries]
     if not rows:
         return
+    connection = session.connection()
+    keyring = keyring_of(connection.dialect)
+    indexed = keyring is not None and keyring.blind is not None
     try:
-        session.connection().execute(_APPEND, rows)
+        if not indexed:
+            connection.execute(_APPEND, rows)
+            return
+        ids = connection.execute(_APPEND_IDS, rows).scalars().all()
     except IntegrityError as exc:
         raise DuplicateInbound("this inbound message was already recorded") from exc
+    index_entries(
+        connection,
+        ((i, row["person_id"], row["text"]) for i, row in zip(ids, rows, strict=True)),
+    )
 
 
 def recent_transcript(session: Session, person_id: int, limit: int = 50) -> list[StoredEntry]:

@@ -13,7 +13,6 @@ import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.database import make_engine
 from storage.migrate import compare_type
 from storage.sealed import SealedJSON, SealedText
-from storage.search import outside_models
 from storage.utc import UTCDateTime
 
 
@@ -39,8 +38,6 @@ def configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=render_item,
         compare_type=compare_type,
-        # The search index (FTS5 table, tsvector column) is made by a migration only.
-        include_name=outside_models,
     )
 
 

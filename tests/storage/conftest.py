@@ -11,7 +11,7 @@ from storage.database import make_engine, write_transaction
 from storage.persons import create_facility, create_person
 from storage.sealed import Keyring
 
-KEYRING = Keyring("t1", {"t1": bytes(range(32))})
+KEYRING = Keyring("t1", {"t1": bytes(range(32))}, search=bytes(range(32, 64)))
 """The storage specifications' data key: what they write is sealed, as in service."""
 
 

@@ -1,5 +1,6 @@
-"""Sealed columns: what people said, answered and were sent reads back through the
-service's engine, and a copy of the database shows only ciphertext, bound to its column."""
+"""Sealed columns: what people said, answered and were sent, and counsellors' notes,
+read back through the service's engine, and a copy of the database shows only
+ciphertext, bound to its column."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ import pytest
 from sqlalchemy import Engine, text
 
 from storage.conversation import load_state, save_state
+from storage.counsellors import create_counsellor
 from storage.database import make_engine, read_session, write_transaction
 from storage.enums import Channel, Direction
 from storage.inbox import pending_updates, store_updates
 from storage.models import TranscriptEntry
+from storage.notes import add_note, notes_of
 from storage.outbox import claim_due, enqueue
 from storage.resealing import census, check_keys, reseal
+from storage.rows import id_of
 from storage.sealed import Keyring, SealedColumnQueried, SealedUnreadable
 from storage.transcript import Entry, append_transcript, recent_lines, recent_transcript
 from tests.storage.conftest import KEYRING
@@ -51,9 +55,11 @@ def stored(raw: Engine, sql: str) -> list[str]:
 
 
 def test_what_is_written_reads_back_and_the_database_holds_only_ciphertext(
-    engine: Engine, raw: Engine, person_id: int
+    engine: Engine, raw: Engine, person_id: int, facility_id: int
 ) -> None:
     with write_transaction(engine) as session:
+        cpip = id_of(create_counsellor(session, facility_id, "cpip.a", "CPIP A", "h", "cpip"))
+        add_note(session, person_id, cpip, WORDS, T0)
         append_transcript(session, [said(person_id)])
         save_state(session, person_id, {"answers": {"cv.metier": WORDS}}, 0, now=T0)
         enqueue(
@@ -69,6 +75,7 @@ def test_what_is_written_reads_back_and_the_database_holds_only_ciphertext(
         assert (entry.text, entry.payload["text"]) == (WORDS, WORDS)
         assert load_state(session, person_id)[0] == {"answers": {"cv.metier": WORDS}}
         assert WORDS in pending_updates(session)[0][1]
+        assert [note.text for note in notes_of(session, person_id)] == [WORDS]
     with write_transaction(engine) as session:
         assert claim_due(session, T0, 5, lease_until=T0)[0].payload == {"text": WORDS}
 
@@ -77,7 +84,8 @@ def test_what_is_written_reads_back_and_the_database_holds_only_ciphertext(
         "SELECT text, payload FROM transcript_entry UNION ALL "
         "SELECT data, '' FROM conversation_state UNION ALL "
         "SELECT payload, entry FROM outbox UNION ALL "
-        "SELECT payload, '' FROM telegram_update",
+        "SELECT payload, '' FROM telegram_update UNION ALL "
+        "SELECT text, '' FROM counsellor_note",
     )
     assert not [v for v in values if "4471" in v]
     assert all(v.startswith("$s1$t1$") for v in values if v)
