@@ -4,9 +4,10 @@ Builds the database once per backend (SQLite file; a throwaway PostgreSQL cluste
 with `--backend postgresql` or `both`), then measures, each with its percentiles:
 
 * search inside one transcript (a person with 5 000 messages), and across an
-  80-person caseload (`storage.search`: FTS5 / tsvector, accents folded);
-* the same words with a plain `LIKE '%word%'` query, in the same run: the baseline
-  a naive search would cost (and it finds less: no accents folded, no prefixes);
+  80-person caseload (`storage.search`: the blind index of keyed word hashes, accents
+  folded; the text is sealed, as in service, and the index written with it);
+* the same words looked for without the index, in the same run: every entry of the
+  persons read, opened and its words compared (a `LIKE` cannot see sealed text);
 * the server time to open the latest page of the 5 000-message transcript and the
   caseload page of 80 persons: the real app, in process (ASGI, no network), a
   counsellor logged in, each view written to the audit log as in production. Every
@@ -47,9 +48,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send  # noqa: E402
 
 from bot.app import compose, create_app  # noqa: E402
 from bot.keys import new_key  # noqa: E402
+from bot.services import open_engine  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from storage.blind_index import holds  # noqa: E402
 from storage.counsellors import account_by_login  # noqa: E402
-from storage.database import make_engine, read_session  # noqa: E402
+from storage.database import read_session  # noqa: E402
 from storage.enums import (  # noqa: E402
     AppointmentStatus,
     Channel,
@@ -70,7 +73,7 @@ from storage.models import (  # noqa: E402
     TranscriptEntry,
 )
 from storage.rows import table_of  # noqa: E402
-from storage.search import search  # noqa: E402
+from storage.search import index_entries, search, words_of  # noqa: E402
 
 PG_BIN = Path(os.environ.get("FILROUGE_PG_BIN", "/usr/lib/postgresql/15/bin"))
 LOGIN, PASSWORD = "bench.cpip", "bench-password-2026"
@@ -89,6 +92,7 @@ SAID = [
 @dataclass(frozen=True)
 class World:
     url: str
+    secret_key: str
     long_person: int
     caseload: list[int]
     words: list[str]
@@ -106,7 +110,8 @@ def build(url: str, persons: int, messages: int, caseload: int, long: int) -> Wo
     rng = random.Random(9)  # fixed data: the same database every run
     said_by_fil_rouge = corpus()
     upgrade(url)
-    engine = make_engine(url)
+    key = new_key()
+    engine = open_engine(bench_settings(url, key))  # sealing, and writing the search index
     facility_t, person_t, entry_t = table_of(Facility), table_of(Person), table_of(TranscriptEntry)
     try:
         with engine.begin() as connection:
@@ -195,7 +200,12 @@ def build(url: str, persons: int, messages: int, caseload: int, long: int) -> Wo
                     "payload": {}, "language": "fr",
                 })  # fmt: skip
             with engine.begin() as connection:
-                connection.execute(insert(entry_t), rows)
+                added = insert(entry_t).returning(entry_t.c.id, sort_by_parameter_order=True)
+                entry_ids = connection.execute(added, rows).scalars().all()
+                index_entries(
+                    connection,
+                    ((i, r["person_id"], r["text"]) for i, r in zip(entry_ids, rows, strict=True)),
+                )
             written += len(part)
             print(f"\r  {written:>9,} messages written", end="", flush=True)
         print()
@@ -206,7 +216,16 @@ def build(url: str, persons: int, messages: int, caseload: int, long: int) -> Wo
     words = sorted(
         {w.lower() for line in said_by_fil_rouge + SAID for w in re.findall(r"\w{5,}", line)}
     )
-    return World(url, long_person, followed, words)
+    return World(url, key, long_person, followed, words)
+
+
+def bench_settings(url: str, key: str) -> Settings:
+    return Settings(
+        database_url=url,
+        argon2_time_cost=1,
+        argon2_memory_kib=64,
+        secret_key=SecretStr(key),  # a server database keeps no key file
+    )
 
 
 def queries(world: World, runs: int) -> list[str]:
@@ -241,16 +260,12 @@ def timed(runs: list[Callable[[], object]]) -> tuple[float, float]:
 
 
 def measure(world: World, runs: int) -> list[tuple[str, float, float]]:
-    engine = make_engine(world.url)
+    engine = open_engine(bench_settings(world.url, world.secret_key))
     entry = table_of(TranscriptEntry)
-    like = (
-        select(entry.c.id, entry.c.person_id, entry.c.at, entry.c.text)
-        .where(
-            entry.c.person_id.in_(bindparam("ids", expanding=True)),
-            entry.c.text.like(bindparam("pattern")),
-        )
+    every = (
+        select(entry.c.id, entry.c.text)
+        .where(entry.c.person_id.in_(bindparam("ids", expanding=True)))
         .order_by(entry.c.id.desc())
-        .limit(50)
     )
     asked = queries(world, runs)
     results: list[tuple[str, float, float]] = []
@@ -262,11 +277,13 @@ def measure(world: World, runs: int) -> list[tuple[str, float, float]]:
 
         return run
 
-    def liking(ids: list[int], query: str) -> Callable[[], object]:
+    def scanning(ids: list[int], query: str) -> Callable[[], object]:
+        wanted = words_of(query)
+
         def run() -> object:
             with read_session(engine) as session:
-                params = {"ids": ids, "pattern": f"%{query}%"}
-                return session.connection().execute(like, params).all()
+                rows = session.connection().execute(every, {"ids": ids})
+                return [i for i, said in rows if holds(said, wanted)][:51]
 
         return run
 
@@ -274,24 +291,18 @@ def measure(world: World, runs: int) -> list[tuple[str, float, float]]:
     results.append(
         ("search, one transcript (5 000 messages)", *timed([searching(one, q) for q in asked]))
     )
-    results.append(("  LIKE baseline, same words", *timed([liking(one, q) for q in asked])))
+    results.append(("  without the index, same words", *timed([scanning(one, q) for q in asked])))
     results.append(
         ("search, 80-person caseload", *timed([searching(world.caseload, q) for q in asked]))
     )
     results.append(
-        ("  LIKE baseline, same words", *timed([liking(world.caseload, q) for q in asked]))
+        ("  without the index, same words", *timed([scanning(world.caseload, q) for q in asked]))
     )
     engine.dispose()
 
     from fastapi.testclient import TestClient
 
-    settings = Settings(
-        database_url=world.url,
-        argon2_time_cost=1,
-        argon2_memory_kib=64,
-        secret_key=SecretStr(new_key()),  # a server database keeps no key file
-    )
-    services = compose(settings)
+    services = compose(bench_settings(world.url, world.secret_key))
     try:
         with services.write() as tx:
             account = account_by_login(tx.session, LOGIN)

@@ -1,12 +1,15 @@
 """The service's secret key, and the keys derived from it for each use.
 
-One secret (32 random bytes, base64) is the root: the PIN pepper and the link
-codes' HMAC key are derived from it (HMAC-SHA256 of the purpose), so a copy of
-the database alone gives up neither PINs (their hashes need the pepper) nor
-usable link codes. It comes from `FILROUGE_SECRET_KEY`, or from a key file:
-by default `filrouge.key` beside a SQLite database, created (0600) at first
-start. A PostgreSQL install must set `FILROUGE_SECRET_KEY` (`filrouge keys new`
-prints one); keep it out of the database's backups, and back it up apart.
+One secret (32 random bytes, base64) is the root: the PIN pepper, the link codes'
+HMAC key, the data key `k0` and the key of the transcript's search index are derived
+from it (HMAC-SHA256 of the purpose), so a copy of the database alone gives up
+neither PINs (their hashes need the pepper), nor usable link codes, nor what people
+said (sealed with the data key, `storage.sealed`). `FILROUGE_DATA_KEYS` may name
+other data keys, to rotate them without touching the root (which would lose the
+PINs). The root comes from `FILROUGE_SECRET_KEY`, or from a key file: by default
+`filrouge.key` beside a SQLite database, created (0600) at first start. A PostgreSQL
+install must set `FILROUGE_SECRET_KEY` (`filrouge keys new` prints one); keep it out
+of the database's backups, and back it up apart.
 """
 
 from __future__ import annotations
@@ -23,9 +26,17 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
+from storage.sealed import KEY_ID, Keyring
 
 KEY_BYTES = 32
 KEY_FILE = "filrouge.key"
+DERIVED_DATA_KEY = "k0"
+"""The id of the data key derived from the secret key (the only one unless
+`FILROUGE_DATA_KEYS` says otherwise)."""
+_MISSING = (
+    "add it to FILROUGE_DATA_KEYS (`id:base64key`; a bare `k0` is the key derived from "
+    "the secret key), or restore the secret key it was derived from"
+)
 
 
 class KeyUnusable(Exception):
@@ -47,6 +58,43 @@ class Keys:
     @property
     def link(self) -> bytes:
         return self.derived("link-code")
+
+    @property
+    def data(self) -> bytes:
+        return self.derived("data")
+
+    @property
+    def search(self) -> bytes:
+        return self.derived("search")
+
+
+def data_keyring(settings: Settings, keys: Keys) -> Keyring:
+    """The data keys: `FILROUGE_DATA_KEYS` (the first seals), or `k0` derived from the
+    secret key. Raises `KeyUnusable` with what to fix."""
+    if settings.data_keys is None:
+        return Keyring(
+            DERIVED_DATA_KEY, {DERIVED_DATA_KEY: keys.data}, missing=_MISSING, search=keys.search
+        )
+    found: dict[str, bytes] = {}
+    for item in settings.data_keys.get_secret_value().split(","):
+        key_id, _, value = item.strip().partition(":")
+        if not KEY_ID.fullmatch(key_id):
+            raise KeyUnusable(
+                f"FILROUGE_DATA_KEYS: {key_id!r} is not a key id (1 to 16 lower-case letters, "
+                "digits, - or _, then `:` and the key in base64)"
+            )
+        if key_id in found:
+            raise KeyUnusable(f"FILROUGE_DATA_KEYS names the key {key_id!r} twice")
+        if value:
+            found[key_id] = _decoded(value, f"the data key {key_id!r} of FILROUGE_DATA_KEYS")
+        elif key_id == DERIVED_DATA_KEY:
+            found[key_id] = keys.data
+        else:
+            raise KeyUnusable(
+                f"FILROUGE_DATA_KEYS: the key {key_id!r} has no value (`{key_id}:base64key`; "
+                "`filrouge keys new` prints one)"
+            )
+    return Keyring(next(iter(found)), found, missing=_MISSING, search=keys.search)
 
 
 def new_key() -> str:

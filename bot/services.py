@@ -13,7 +13,7 @@ from bot.clock import Clock, SystemClock
 from bot.delivery import Deliveries
 from bot.directories import Directories
 from bot.i18n import Catalogs
-from bot.keys import Keys, load_keys
+from bot.keys import Keys, data_keyring, load_keys
 from bot.locks import WriterLock
 from bot.metrics import Metrics
 from bot.passwords import Hasher
@@ -78,17 +78,26 @@ def load_flows(catalogs: Catalogs | None = None) -> FlowSet:
     return flows
 
 
+def open_engine(settings: Settings, keys: Keys | None = None) -> Engine:
+    """The engine of the install's database, sealing with its data keys: what the
+    service, its commands and anything that reads what it wrote go through."""
+    keyring = data_keyring(settings, keys or load_keys(settings))
+    return make_engine(
+        settings.database_url,
+        keyring=keyring,
+        sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
+
+
 def build(settings: Settings, clock: Clock | None = None) -> Services:
     """Make the engine, load flows and catalogs: the service's start-up work.
 
     No channel is registered here: the composition root (`bot.app.compose`) adds
     the deliveries of the channels it runs.
     """
-    engine = make_engine(
-        settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
-    )
-    catalogs = Catalogs.load(settings.locales_dir, settings.timezone)
     keys = load_keys(settings)
+    engine = open_engine(settings, keys)
+    catalogs = Catalogs.load(settings.locales_dir, settings.timezone)
     services = Services(
         settings=settings,
         engine=engine,

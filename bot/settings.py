@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     """The service's secret key (base64 of 32 bytes): PIN pepper, link codes. Unset: the
     key file (`key_file`, or `filrouge.key` beside a SQLite database). See bot/keys.py."""
     key_file: Path | None = None
+    data_keys: SecretStr | None = None
+    """The keys that seal what people said and answered, for a rotation apart from the
+    secret key: `id:base64key,id:base64key`, the first seals, the others only open (a bare
+    `k0` is the key derived from the secret key). Unset: `k0` alone. See bot/keys.py."""
     telegram_token: SecretStr | None = None
     """The bot's token from @BotFather; setting it turns the Telegram channel on."""
     telegram_webhook_url: str | None = None

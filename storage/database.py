@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from storage.errors import DatabaseUnavailable, NotFound
 from storage.models import Person
+from storage.sealed import Keyring, attach
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +32,16 @@ _READ = "READ"  # no BEGIN at all: statements in autocommit, each its own snapsh
 
 
 def make_engine(
-    url: str, *, echo: bool = False, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+    url: str,
+    *,
+    keyring: Keyring | None = None,
+    echo: bool = False,
+    sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
 ) -> Engine:
     """Create the engine for ``url`` (``sqlite:///path`` or ``postgresql://...``).
 
+    ``keyring`` seals the sealed columns (`storage.sealed`) of what the engine
+    writes and opens what it reads; without one they are written in clear.
     SQLite connections get WAL mode, foreign keys, ``synchronous=NORMAL`` and
     a busy timeout (how long a writer waits for another before giving up);
     a plain ``postgresql://`` URL uses psycopg 3.
@@ -45,8 +52,10 @@ def make_engine(
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(parsed, echo=echo)
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
-        return engine
-    return create_engine(parsed, echo=echo, pool_pre_ping=True)
+    else:
+        engine = create_engine(parsed, echo=echo, pool_pre_ping=True)
+    attach(engine, keyring)
+    return engine
 
 
 _BUSY_TIMEOUTS: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()

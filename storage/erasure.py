@@ -40,6 +40,7 @@ from storage.models import (
     Reminder,
     TelegramUpdate,
     TranscriptEntry,
+    TranscriptWord,
 )
 from storage.rows import table_of
 from storage.utc import ensure_aware
@@ -52,6 +53,7 @@ _PERSONAL_TABLES = (
     Reminder,
     Flag,
     TranscriptEntry,
+    TranscriptWord,
     ConversationState,
     KioskSession,
     LinkCode,

@@ -8,10 +8,13 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import JSON, Engine, String
+
+from storage.sealed import SealedJSON, SealedText
 
 # A package resource path keeps working when Fil rouge is installed as a wheel.
 SCRIPT_LOCATION = "storage:migrations"
@@ -24,6 +27,18 @@ def alembic_config(url: str) -> Config:
     # Percent signs in passwords would be read as interpolation by configparser.
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+def compare_type(
+    context: Any, _inspected: Any, _metadata: Any, inspected_type: Any, metadata_type: Any
+) -> bool | None:
+    """Alembic's type comparison, but for sealed columns on SQLite: they hold text
+    whatever their declared type (JSON, VARCHAR, TEXT), so no table is rebuilt for it.
+    None: Alembic compares as usual."""
+    sealed = isinstance(metadata_type, SealedText | SealedJSON)
+    if sealed and context.dialect.name == "sqlite":
+        return not isinstance(inspected_type, String | JSON)
+    return None
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -24,6 +24,7 @@ from storage.enums import (
     Role,
     string_enum,
 )
+from storage.sealed import SealedJSON, SealedText
 from storage.utc import UTCDateTime, utcnow
 
 # Named constraints let Alembic alter them later (SQLite batch mode needs names).
@@ -46,6 +47,11 @@ def _moment(*, nullable: bool = True) -> Any:
 
 def _json() -> Any:
     return Field(default_factory=dict, sa_type=sa.JSON, nullable=False)
+
+
+def _sealed_json(purpose: str) -> Any:
+    """A JSON value sealed at rest (`storage.sealed`): what people said or answered."""
+    return Field(default_factory=dict, sa_type=SealedJSON(purpose), nullable=False)
 
 
 class Facility(SQLModel, table=True):
@@ -100,7 +106,8 @@ class ConversationState(SQLModel, table=True):
     __tablename__ = "conversation_state"
 
     person_id: int = Field(foreign_key="person.id", primary_key=True)
-    data: dict[str, Any] = _json()
+    data: dict[str, Any] = _sealed_json("conversation_state.data")
+    """The answers (CV fields among them) and where the conversation is: sealed."""
     version: int = Field(default=1)
     updated_at: datetime = _created_at()
 
@@ -122,12 +129,31 @@ class TranscriptEntry(SQLModel, table=True):
     at: datetime = _created_at()
     channel: Channel = Field(sa_type=string_enum(Channel))
     direction: Direction = Field(sa_type=string_enum(Direction, 8))
-    text: str = Field(default="")  # rendered text shown or sent
-    payload: dict[str, Any] = _json()  # structured output or event
+    text: str = Field(default="", sa_type=SealedText("transcript_entry.text"), nullable=False)
+    """The rendered text shown or sent, or what the person typed: sealed."""
+    payload: dict[str, Any] = _sealed_json("transcript_entry.payload")
+    """The structured output or event (it holds the same words): sealed."""
     language: Language = Field(default=Language.FR, sa_type=string_enum(Language, 8))
     flow_id: str | None = Field(default=None, max_length=100)
     step_id: str | None = Field(default=None, max_length=100)
     inbound_id: str | None = Field(default=None, max_length=100)
+
+
+class TranscriptWord(SQLModel, table=True):
+    """The blind index of the transcript (`storage.blind_index`): one row per entry and
+    keyed hash of a word or prefix it holds, so that sealed transcripts can be searched.
+
+    Derived from the entries: no foreign key (erasing a person deletes these rows by
+    ``person_id``; a search only returns entries that still exist). The primary key is
+    the lookup's order, one person's hash then the entries latest first.
+    """
+
+    __tablename__ = "transcript_word"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    digest: int = Field(primary_key=True, sa_type=sa.BigInteger)
+    entry_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
 
 
 class Counsellor(SQLModel, table=True):
@@ -167,7 +193,8 @@ class CounsellorNote(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     counsellor_id: int = Field(foreign_key="counsellor.id")
     at: datetime = _created_at()
-    text: str = Field(sa_type=sa.Text)
+    text: str = Field(sa_type=SealedText("counsellor_note.text"))
+    """Sealed, as what the person said."""
 
 
 class ConsoleSession(SQLModel, table=True):
@@ -266,7 +293,7 @@ class TelegramUpdate(SQLModel, table=True):
         primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False}
     )
     at: datetime = _created_at()
-    payload: str | None = Field(default=None, sa_type=sa.Text)
+    payload: str | None = Field(default=None, sa_type=SealedText("telegram_update.payload"))
     done_at: datetime | None = _moment()
 
 
@@ -292,8 +319,8 @@ class Outbox(SQLModel, table=True):
     """None for an answer to someone not linked to a person (how to link, a wrong code)."""
     chat_id: int = Field(sa_type=sa.BigInteger)  # a private chat's id is the user's id
     method: str = Field(default="sendMessage", max_length=32)
-    payload: dict[str, Any] = _json()
-    entry: dict[str, Any] = _json()
+    payload: dict[str, Any] = _sealed_json("outbox.payload")
+    entry: dict[str, Any] = _sealed_json("outbox.entry")
     created_at: datetime = _created_at()
     not_before: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     attempts: int = Field(default=0)

@@ -1,59 +1,45 @@
-"""Full-text search in transcripts, accents folded: FTS5 on SQLite, tsvector on PostgreSQL.
+"""Search in transcripts whose text is sealed: a blind index of keyed word hashes.
 
-Migration 0007 builds the index and keeps it current by itself, whoever writes the
-transcript (the turn, the outbox, a migration): on SQLite a contentless FTS5 table
-filled by triggers, with the person as a token of its own (``who``: ``p<id>``) so
-that one person's or one caseload's matches are found in the index; on PostgreSQL a
-generated ``tsvector`` column with a GIN index. Both fold case and accents
-(« Téléphone » finds « telephone »), and every word of a search is a prefix
-(« logem » finds « logement »). The models do not describe these objects:
-:func:`outside_models` tells Alembic's comparison to leave them alone.
+Every entry appended through an engine with a search key (`storage.sealed.Keyring`)
+gets its rows in ``transcript_word``: the keyed hash, per person, of each folded word
+it holds and of the word's prefixes (`storage.blind_index`). A search hashes its words
+the same way for each person asked for, reads the entries holding every one of them,
+latest first, then checks their opened text. Case and accents are folded
+(« Téléphone » finds « telephone »), every word of a search is a prefix (« logem »
+finds « logement »; a word of one or two letters is a whole word), and nothing typed
+is ever read as an operator.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, bindparam, column, func, literal_column, select, table, text
+from sqlalchemy import Connection, bindparam, func, insert, select, tuple_
 from sqlmodel import Session
 
+from storage.blind_index import BlindIndex, holds, term_of, words
 from storage.enums import Channel, Direction
-from storage.models import TranscriptEntry
+from storage.errors import StorageError
+from storage.models import TranscriptEntry, TranscriptWord
 from storage.rows import table_of
+from storage.sealed import keyring_of
 
-SEARCH_TABLE = "transcript_search"
-"""SQLite: the FTS5 table (and the prefix of its shadow tables)."""
-SEARCH_COLUMN = "search_vector"
-"""PostgreSQL: the generated tsvector column of ``transcript_entry``."""
-SEARCH_INDEX = "ix_transcript_entry_search"
-"""PostgreSQL: the GIN index on that column."""
 MAX_WORDS = 8
 MAX_WORD_LENGTH = 50
-_WORD = re.compile(r"[^\W_]+")
+NO_LIMIT = 2**31 - 1
+"""Larger than any id (the id columns are 32-bit INTEGER on PostgreSQL)."""
 
 
-def outside_models(name: str | None, type_: str, _parents: object = None) -> bool:
-    """Alembic's ``include_name`` hook: False for the search objects the models do not
-    describe (they are made and dropped by migration 0007 only)."""
-    if name is None:
-        return True
-    if type_ == "table":
-        return not name.startswith(SEARCH_TABLE)
-    if type_ == "column":
-        return name != SEARCH_COLUMN
-    if type_ == "index":
-        return name != SEARCH_INDEX
-    return True
+class SearchUnavailable(StorageError):
+    """The engine has no search key: its entries are not indexed and cannot be searched."""
 
 
 def words_of(query: str) -> list[str]:
-    """The words of a search as the indexes cut them: letters and digits, nothing that
-    either index would read as an operator (at most 8 words of 50 characters)."""
-    return [w[:MAX_WORD_LENGTH] for w in _WORD.findall(query)][:MAX_WORDS]
+    """The words of a search, folded: letters and digits only (at most 8 words of 50
+    characters); anything else separates words."""
+    return [w[:MAX_WORD_LENGTH] for w in words(query)][:MAX_WORDS]
 
 
 @dataclass(frozen=True)
@@ -69,51 +55,46 @@ class Hit:
 
 
 _ENTRY = table_of(TranscriptEntry)
-_COLUMNS = (
-    _ENTRY.c.id,
-    _ENTRY.c.person_id,
-    _ENTRY.c.at,
-    _ENTRY.c.channel,
-    _ENTRY.c.direction,
-    _ENTRY.c.text,
+_WORD = table_of(TranscriptWord)
+_INDEX = insert(_WORD)
+_CANDIDATES = (
+    select(_WORD.c.entry_id)
+    .where(
+        tuple_(_WORD.c.person_id, _WORD.c.digest).in_(bindparam("pairs", expanding=True)),
+        _WORD.c.entry_id < bindparam("before"),
+    )
+    .group_by(_WORD.c.entry_id)
+    .having(func.count() == bindparam("wanted"))
+    .order_by(_WORD.c.entry_id.desc())
+    .limit(bindparam("limit"))
 )
-_FTS = table(SEARCH_TABLE, column("rowid"))
-
-
-def _sqlite_search() -> Select[Any]:
-    matched = _FTS.join(_ENTRY, _ENTRY.c.id == _FTS.c.rowid)
-    return (
-        select(*_COLUMNS)
-        .select_from(matched)
-        .where(
-            literal_column(SEARCH_TABLE).op("MATCH")(bindparam("match")),
-            _FTS.c.rowid < bindparam("before"),
-            # The index already keeps to these persons; this keeps to them whatever it says.
-            _ENTRY.c.person_id.in_(bindparam("person_ids", expanding=True)),
-        )
-        .order_by(_FTS.c.rowid.desc())
-        .limit(bindparam("limit"))
+_ENTRIES = (
+    select(
+        _ENTRY.c.id,
+        _ENTRY.c.person_id,
+        _ENTRY.c.at,
+        _ENTRY.c.channel,
+        _ENTRY.c.direction,
+        _ENTRY.c.text,
     )
+    .where(_ENTRY.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_ENTRY.c.id.desc())
+)
 
 
-def _postgresql_search() -> Select[Any]:
-    query = func.to_tsquery(text("'simple'::regconfig"), func.filrouge_fold(bindparam("tsquery")))
-    return (
-        select(*_COLUMNS)
-        .where(
-            _ENTRY.c.person_id.in_(bindparam("person_ids", expanding=True)),
-            literal_column(SEARCH_COLUMN).op("@@")(query),
-            _ENTRY.c.id < bindparam("before"),
-        )
-        .order_by(_ENTRY.c.id.desc())
-        .limit(bindparam("limit"))
-    )
-
-
-_SQLITE = _sqlite_search()
-_POSTGRESQL = _postgresql_search()
-NO_LIMIT = 2**31 - 1
-"""Larger than any id (the id columns are 32-bit INTEGER on PostgreSQL)."""
+def index_entries(connection: Connection, entries: Iterable[tuple[int, int, str]]) -> None:
+    """Index entries given as ``(entry id, person id, text)`` (nothing without a search
+    key: the engine writes in clear and indexes nothing, as it seals nothing)."""
+    blind = _blind(connection)
+    if blind is None:
+        return
+    rows = [
+        {"person_id": person_id, "digest": digest, "entry_id": entry_id}
+        for entry_id, person_id, text in entries
+        for digest in blind.of_text(person_id, text)
+    ]
+    if rows:
+        connection.execute(_INDEX, rows)
 
 
 def search(
@@ -127,21 +108,33 @@ def search(
     """The entries of these persons that hold every word of ``query`` (each as a
     prefix, case and accents ignored), latest first; ``before``: only entries with a
     smaller id (the next page). Nothing for a query without words or no persons."""
-    words = words_of(query)
-    if not words or not person_ids:
+    wanted = words_of(query)
+    if not wanted or not person_ids:
         return []
     connection = session.connection()
-    params: dict[str, object] = {
-        "person_ids": list(person_ids),
-        "before": before if before is not None else NO_LIMIT,
-        "limit": limit,
-    }
-    if connection.dialect.name == "postgresql":
-        params["tsquery"] = " & ".join(f"{word}:*" for word in words)
-        rows = connection.execute(_POSTGRESQL, params)
-    else:
-        whose = " OR ".join(f'"p{int(p)}"' for p in person_ids)
-        wanted = " AND ".join(f'"{word}"*' for word in words)
-        params["match"] = f"who : ({whose}) AND text : ({wanted})"
-        rows = connection.execute(_SQLITE, params)
-    return [Hit(*row) for row in rows]
+    blind = _blind(connection)
+    if blind is None:
+        raise SearchUnavailable("searching transcripts needs the search key of the service")
+    terms = sorted({term_of(word) for word in wanted})
+    pairs = [(p, blind.digest(p, t)) for p in dict.fromkeys(person_ids) for t in terms]
+    hits: list[Hit] = []
+    cursor = before if before is not None else NO_LIMIT
+    while len(hits) < limit:
+        asked = limit - len(hits)
+        params = {"pairs": pairs, "before": cursor, "wanted": len(terms), "limit": asked}
+        ids = [row[0] for row in connection.execute(_CANDIDATES, params)]
+        if not ids:
+            break
+        found = (Hit(*row) for row in connection.execute(_ENTRIES, {"ids": ids}))
+        # A term cut at 12 letters, or two words sharing a hash, may find an entry
+        # that does not hold the word: its opened text says.
+        hits += [hit for hit in found if holds(hit.text, wanted)]
+        if len(ids) < asked:
+            break
+        cursor = ids[-1]
+    return hits
+
+
+def _blind(connection: Connection) -> BlindIndex | None:
+    keyring = keyring_of(connection.dialect)
+    return keyring.blind if keyring is not None else None

@@ -15,6 +15,8 @@ from storage.enums import Channel, Direction, Language
 from storage.errors import DuplicateInbound
 from storage.models import TranscriptEntry
 from storage.rows import table_of
+from storage.sealed import keyring_of
+from storage.search import index_entries
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class StoredEntry(Entry):
 _ENTRY = table_of(TranscriptEntry)
 _COLUMNS = tuple(c.name for c in _ENTRY.columns if c.name != "id")
 _APPEND = insert(_ENTRY)
+_APPEND_IDS = insert(_ENTRY).returning(_ENTRY.c.id, sort_by_parameter_order=True)
 _SEEN = (
     select(_ENTRY.c.id)
     .where(
@@ -76,14 +79,7 @@ class Line:
 
 _CARD_BUTTONS = 2
 _LINES = (
-    select(
-        _ENTRY.c.id,
-        _ENTRY.c.direction,
-        _ENTRY.c.text,
-        _ENTRY.c.payload["output"].as_string(),
-        _ENTRY.c.payload["value"].as_string(),
-        *(_ENTRY.c.payload[("buttons", i, "value")].as_string() for i in range(_CARD_BUTTONS)),
-    )
+    select(_ENTRY.c.id, _ENTRY.c.direction, _ENTRY.c.text, _ENTRY.c.payload)
     .where(_ENTRY.c.person_id == bindparam("person_id"))
     .order_by(_ENTRY.c.id.desc())
     .limit(bindparam("limit"))
@@ -100,20 +96,24 @@ def latest_id(session: Session, person_id: int) -> int:
 
 
 def recent_lines(session: Session, person_id: int, limit: int) -> list[Line]:
-    """The last ``limit`` entries of a person as a page shows them, oldest first (their
-    payloads are not read: a page view must cost little)."""
+    """The last ``limit`` entries of a person as a page shows them, oldest first."""
     rows = session.connection().execute(_LINES, {"person_id": person_id, "limit": limit})
-    return [
-        Line(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            tuple(v for v in row[5:] if v) if row[3] == "appointment" else (),
-        )
-        for row in reversed(rows.all())
-    ]
+    return [_line(*row) for row in reversed(rows.all())]
+
+
+def _line(entry_id: int, direction: Direction, text: str, payload: dict[str, Any]) -> Line:
+    # The payload is sealed: what a page needs of it is read here, not in SQL.
+    output, value = _string(payload.get("output")), _string(payload.get("value"))
+    card: tuple[str, ...] = ()
+    if output == "appointment":
+        buttons = payload.get("buttons") or []
+        values = (_string(b.get("value")) for b in buttons[:_CARD_BUTTONS] if isinstance(b, dict))
+        card = tuple(v for v in values if v)
+    return Line(entry_id, direction, text, output, value, card)
+
+
+def _string(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def inbound_seen(session: Session, person_id: int, channel: Channel | str, inbound_id: str) -> bool:
@@ -124,7 +124,8 @@ def inbound_seen(session: Session, person_id: int, channel: Channel | str, inbou
 
 
 def append_transcript(session: Session, entries: Sequence[Entry | TranscriptEntry]) -> None:
-    """Append entries in the given order (their ids follow that order), in one INSERT.
+    """Append entries in the given order (their ids follow that order), in one INSERT,
+    and their words to the search index (`storage.search`) when the engine has its key.
 
     Raises :class:`DuplicateInbound` if an inbound id was already recorded (a
     concurrent replay): the turn looks first (under the person's lock), so this
@@ -134,10 +135,20 @@ def append_transcript(session: Session, entries: Sequence[Entry | TranscriptEntr
     rows = [{name: getattr(entry, name) for name in _COLUMNS} for entry in entries]
     if not rows:
         return
+    connection = session.connection()
+    keyring = keyring_of(connection.dialect)
+    indexed = keyring is not None and keyring.blind is not None
     try:
-        session.connection().execute(_APPEND, rows)
+        if not indexed:
+            connection.execute(_APPEND, rows)
+            return
+        ids = connection.execute(_APPEND_IDS, rows).scalars().all()
     except IntegrityError as exc:
         raise DuplicateInbound("this inbound message was already recorded") from exc
+    index_entries(
+        connection,
+        ((i, row["person_id"], row["text"]) for i, row in zip(ids, rows, strict=True)),
+    )
 
 
 def recent_transcript(session: Session, person_id: int, limit: int = 50) -> list[StoredEntry]:

@@ -49,9 +49,7 @@ _SHOWN = (
     _ENTRY.c.channel,
     _ENTRY.c.direction,
     _ENTRY.c.text,
-    _ENTRY.c.payload["output"].as_string(),
-    _ENTRY.c.payload["event"].as_string(),
-    _ENTRY.c.payload["name"].as_string(),
+    _ENTRY.c.payload,  # sealed: what a page needs of it is read in Python (_shown)
     _ENTRY.c.flow_id,
     _ENTRY.c.step_id,
 )
@@ -75,18 +73,38 @@ _ANY_BEFORE = select(_ENTRY.c.id).where(_MINE, _ENTRY.c.id < bindparam("before")
 _ANY_AFTER = select(_ENTRY.c.id).where(_MINE, _ENTRY.c.id > bindparam("after")).limit(1)
 
 
+def _shown(
+    entry_id: int,
+    at: datetime,
+    channel: Channel,
+    direction: Direction,
+    text: str,
+    payload: dict[str, Any],
+    flow_id: str | None,
+    step_id: str | None,
+) -> Shown:
+    def field(name: str) -> str | None:
+        value = payload.get(name)
+        return None if value is None else str(value)
+
+    return Shown(
+        entry_id, at, channel, direction, text, field("output"), field("event"), field("name"),
+        flow_id, step_id,
+    )  # fmt: skip
+
+
 def page_before(session: Session, person_id: int, before: int | None, limit: int) -> list[Shown]:
     """The ``limit`` entries just before the entry ``before`` (None: the latest ones),
     oldest first."""
     params = {"person_id": person_id, "before": before or NO_LIMIT, "limit": limit}
     rows = session.connection().execute(_BEFORE, params).all()
-    return [Shown(*row) for row in reversed(rows)]
+    return [_shown(*row) for row in reversed(rows)]
 
 
 def page_from(session: Session, person_id: int, start: int, limit: int) -> list[Shown]:
     """The ``limit`` entries from the entry ``start`` on (it included), oldest first."""
     params = {"person_id": person_id, "start": start, "limit": limit}
-    return [Shown(*row) for row in session.connection().execute(_FROM, params)]
+    return [_shown(*row) for row in session.connection().execute(_FROM, params)]
 
 
 def first_at_or_after(session: Session, person_id: int, at: datetime) -> int | None:

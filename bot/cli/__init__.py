@@ -18,7 +18,9 @@ from bot.cli import appointments, flags, keeping, people, worker
 from bot.cli.counsellors import add_commands as add_counsellor_commands
 from bot.cli.flows import flows_check, flows_doc, flows_plain, services_import
 from bot.cli.understand import understand
+from bot.keys import KeyUnusable
 from bot.settings import Settings
+from storage.sealed import SealedUnreadable
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,6 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     before = os.umask(0o077)
     try:
         result: int = args.handler(settings, args)
+    except (KeyUnusable, SealedUnreadable) as error:
+        # A key missing or wrong: one sentence that says which and what to set.
+        print(f"filrouge: cannot go on: {error}.", file=sys.stderr)
+        return 1
     finally:
         os.umask(before)
     return result
@@ -127,6 +133,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.logs import configure as configure_logs
     from storage.database import cause_of
     from storage.migrate import upgrade
+    from storage.resealing import check_keys
 
     # The service's own events (a message Telegram refused, a full disk) go to stderr,
     # one line each (JSON unless on a terminal); uvicorn's loggers go there too.
@@ -155,6 +162,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"filrouge: cannot start: the database is {cause_of(error)}.", file=sys.stderr)
         return 1
     services = compose(settings)
+    locked_out = check_keys(services.engine)
+    if locked_out is not None:
+        services.close()
+        print(f"filrouge: cannot start: {locked_out}.", file=sys.stderr)
+        return 1
     if args.demo and seed_demo(services):
         print("Demo data created.")
     if demo_present(services):

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import signal
+import sys
 from typing import Any
 
 from bot.settings import Settings
@@ -23,11 +24,17 @@ def add_commands(commands: Any) -> None:
 def run_worker(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import compose
     from bot.reminders.worker import ReminderWorker
+    from storage.resealing import check_keys
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     services = compose(settings)
+    locked_out = check_keys(services.engine)
+    if locked_out is not None:
+        services.close()
+        print(f"filrouge: cannot start: {locked_out}.", file=sys.stderr)
+        return 1
     worker = ReminderWorker(services)
     try:
         if args.once:

@@ -11,7 +11,8 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.database import make_engine
-from storage.search import outside_models
+from storage.migrate import compare_type
+from storage.sealed import SealedJSON, SealedText
 from storage.utc import UTCDateTime
 
 
@@ -23,6 +24,8 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
     """
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, SealedText | SealedJSON):
+        return "sa.Text()"  # sealing is the service's business; the database sees text
     return False
 
 
@@ -34,9 +37,7 @@ def configure(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=render_item,
-        compare_type=True,
-        # The search index (FTS5 table, tsvector column) is made by a migration only.
-        include_name=outside_models,
+        compare_type=compare_type,
     )
 
 

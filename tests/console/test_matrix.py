@@ -31,11 +31,10 @@ from bot.app import compose, create_app
 from bot.clock import MovableClock
 from bot.demo import seed_demo
 from bot.locks import WriterLock
-from bot.services import Services
+from bot.services import Services, open_engine
 from bot.settings import Settings
 from bot.turn import Inbound, run_turn
 from dialogs.events import Pressed, System
-from storage.database import make_engine
 from storage.enums import Channel
 from tests.conftest import START
 from tests.console.desk import (
@@ -191,11 +190,11 @@ class World:
         """The services on a fresh copy of the database."""
         path = self.folder / f"case-{next(self.cases)}.db"
         shutil.copyfile(self.template, path)
-        url = f"sqlite:///{path}"
+        settings = self.services.settings.model_copy(update={"database_url": f"sqlite:///{path}"})
         return dataclasses.replace(
             self.services,
-            settings=self.services.settings.model_copy(update={"database_url": url}),
-            engine=make_engine(url),
+            settings=settings,
+            engine=open_engine(settings, self.services.keys),  # its data keys: sealed rows
             writer=WriterLock(single_writer=True),
         )
 

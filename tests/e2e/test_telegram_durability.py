@@ -119,12 +119,13 @@ def outbox_state(database: Path) -> tuple[int, int, int]:
     engine = make_engine(f"sqlite:///{database}")
     try:
         with read_session(engine) as session:
-            rows = session.exec(select(Outbox)).all()
+            rows = session.exec(select(Outbox.sent_at, Outbox.failed_at)).all()
             pending = session.exec(
-                select(TelegramUpdate).where(col(TelegramUpdate.done_at).is_(None))
+                select(TelegramUpdate.update_id).where(col(TelegramUpdate.done_at).is_(None))
             ).all()
-        sent = sum(1 for r in rows if r.sent_at is not None)
-        return sent, sum(1 for r in rows if r.sent_at is None and r.failed_at is None), len(pending)
+        sent = sum(1 for sent_at, _ in rows if sent_at is not None)
+        waiting = sum(1 for sent_at, failed_at in rows if sent_at is None and failed_at is None)
+        return sent, waiting, len(pending)
     finally:
         engine.dispose()
 

@@ -9,12 +9,16 @@ from sqlalchemy import Engine
 
 from storage.database import make_engine, write_transaction
 from storage.persons import create_facility, create_person
+from storage.sealed import Keyring
+
+KEYRING = Keyring("t1", {"t1": bytes(range(32))}, search=bytes(range(32, 64)))
+"""The storage specifications' data key: what they write is sealed, as in service."""
 
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    """An engine on a fresh migrated database (SQLite, then PostgreSQL)."""
-    engine = make_engine(db_url)
+    """An engine on a fresh migrated database (SQLite, then PostgreSQL), sealing."""
+    engine = make_engine(db_url, keyring=KEYRING)
     yield engine
     engine.dispose()
 

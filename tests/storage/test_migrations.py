@@ -10,16 +10,14 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
 from storage.database import make_engine
-from storage.migrate import alembic_config
-from storage.search import outside_models
+from storage.migrate import alembic_config, compare_type
 
 
 def schema_diff(url: str) -> list[object]:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            # The search index is outside the models (storage.search), as in env.py.
-            opts = {"compare_type": True, "include_name": outside_models}
+            opts = {"compare_type": compare_type}
             context = MigrationContext.configure(connection, opts=opts)
             return list(compare_metadata(context, SQLModel.metadata))
     finally:

@@ -1,17 +1,19 @@
 """Searching transcripts: every word, as a prefix, case and accents ignored, only in the
-persons asked for (SQLite's FTS5 and PostgreSQL's tsvector, the same answers)."""
+persons asked for, though the text is sealed (a blind index of keyed word hashes, the
+same on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, text
 from sqlmodel import col, select
 
-from storage.database import read_session, write_transaction
+from storage.database import make_engine, read_session, write_transaction
 from storage.enums import Channel, Direction
 from storage.models import TranscriptEntry
 from storage.persons import create_person
+from storage.resealing import reseal
 from storage.search import search, words_of
 from storage.transcript import Entry, append_transcript
 
@@ -100,3 +102,60 @@ class TestSearch:
                 delete(TranscriptEntry).where(col(TranscriptEntry.person_id) == person_id)
             )
         assert found(engine, [person_id], "secret") == []
+
+
+class TestBlindIndex:
+    """The index behind the search holds keyed hashes only, per person."""
+
+    def test_the_index_holds_no_word_and_the_same_word_of_two_persons_differs(
+        self, engine: Engine, db_url: str, person_id: int, facility_id: int
+    ) -> None:
+        with write_transaction(engine) as session:
+            other = create_person(session, facility_id, "P4X9TT", "Démo", "Autre", "fr", "h").id
+        assert other is not None
+        write(engine, person_id, "vitale")
+        write(engine, other, "vitale")
+
+        raw = make_engine(db_url)
+        try:
+            with raw.connect() as connection:
+                rows = connection.execute(
+                    text("SELECT person_id, digest FROM transcript_word ORDER BY person_id")
+                ).all()
+        finally:
+            raw.dispose()
+        mine = {digest for who, digest in rows if who == person_id}
+        theirs = {digest for who, digest in rows if who == other}
+        assert all(isinstance(digest, int) for _, digest in rows)
+        assert len(mine) == len(theirs) == 4  # vit, vita, vital, vitale
+        assert not mine & theirs
+
+    def test_a_long_word_is_found_whole_not_by_its_first_twelve_letters(
+        self, engine: Engine, person_id: int
+    ) -> None:
+        write(engine, person_id, "un droit constitutionnel", "la constitutionnalité")
+        assert found(engine, [person_id], "constitutionnel") == ["un droit constitutionnel"]
+        assert found(engine, [person_id], "constitution") == [
+            "la constitutionnalité",
+            "un droit constitutionnel",
+        ]
+
+    def test_entries_written_before_the_index_are_found_once_rotate_sealed_them(
+        self, engine: Engine, db_url: str, person_id: int
+    ) -> None:
+        raw = make_engine(db_url)  # no keys: an entry written before sealing existed
+        try:
+            write(raw, person_id, "écrit avant la mise à jour")
+        finally:
+            raw.dispose()
+        write(engine, person_id, "écrit après la mise à jour")
+        assert found(engine, [person_id], "mise jour") == ["écrit après la mise à jour"]
+
+        list(reseal(engine))
+
+        assert found(engine, [person_id], "mise jour") == [
+            "écrit après la mise à jour",
+            "écrit avant la mise à jour",
+        ]
+        list(reseal(engine))  # again: nothing indexed twice
+        assert len(found(engine, [person_id], "avant")) == 1

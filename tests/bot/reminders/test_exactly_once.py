@@ -28,7 +28,7 @@ from sqlmodel import select
 from bot.app import compose
 from bot.clock import MovableClock
 from bot.reminders.worker import ReminderWorker
-from bot.services import Services
+from bot.services import Services, open_engine
 from storage.appointments import Actor, Details, create_appointment
 from storage.database import make_engine, read_session, write_transaction
 from storage.enums import Channel, Direction, Origin, ReminderOutcome
@@ -129,7 +129,7 @@ def test_a_worker_killed_in_the_middle_then_restarted_writes_each_reminder_once(
 ) -> None:
     now = datetime.now(UTC)
     zone = afternoon_zone(now)
-    engine = make_engine(db_url)
+    engine = open_engine(make_settings(db_url))  # the worker's keys: its messages are sealed
     try:
         due = crowd(engine, now)
         first = worker(db_url, zone)
